@@ -17,12 +17,16 @@ export type RecordState =
 
 export const initialRecordState = (): RecordState => ({ status: 'none' });
 
+/** Lists every fact has, empty when absent: readers never meet a missing one. */
+const LIST_FIELDS: ReadonlySet<string> = new Set(['commemorates', 'countries']);
+
 /** Applies a correction's changes: each named field replaced whole; `null` removes an optional one. */
 export function applyChanges(fact: Fact, changes: FactChanges): Fact {
   const next: Record<string, unknown> = { ...fact };
   for (const [field, value] of Object.entries(changes)) {
-    if (value === null) delete next[field];
-    else next[field] = value;
+    if (value !== null) next[field] = value;
+    else if (LIST_FIELDS.has(field)) next[field] = [];
+    else delete next[field];
   }
   return next as unknown as Fact;
 }

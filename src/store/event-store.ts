@@ -99,6 +99,18 @@ export class StreamNotFoundError extends Error {
   }
 }
 
+/**
+ * Refuses what no store accepts, in the same words whichever adapter is behind the port: a stream
+ * without a name, an append without events, an expected revision that is not a revision.
+ */
+export function assertAppendable(stream: string, events: readonly EventToAppend[], expected: ExpectedRevision): void {
+  if (stream.length === 0) throw new RangeError('a stream needs a name');
+  if (events.length === 0) throw new RangeError(`stream ${stream}: an append needs at least one event`);
+  if (typeof expected === 'number' && !(Number.isSafeInteger(expected) && expected >= 0)) {
+    throw new RangeError(`stream ${stream}: expected revision ${expected} is not a revision`);
+  }
+}
+
 export const positionToString = (p: Position): string => p.toString(10);
 
 /** Parses a position from the edge (a string of digits); undefined for anything else. */
