@@ -10,11 +10,8 @@ import type { EventStore } from './store/event-store';
 import { ApiKeyGuard } from './http/auth';
 import { ProblemFilter } from './http/problem';
 import { RecordingController } from './recording/recording.controller';
-import { CorrectRecordHandler, RecordFactHandler, RetractRecordHandler } from './recording/record-commands';
-import { GetRecordHandler } from './recording/get-record';
+import { RECORDING_PROVIDERS } from './recording/recording.providers';
 import { AnchorsController } from './anchors/anchors.controller';
-import { ListAnchorsHandler, PutAnchorHandler } from './anchors/anchor-commands';
-import { AnchorDirectory } from './anchors/anchor-directory';
 import { HealthController } from './health/health.controller';
 import { StoreLifecycle } from './store/store-lifecycle';
 
@@ -32,13 +29,7 @@ export class AppModule {
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
         StoreLifecycle,
-        AnchorDirectory,
-        RecordFactHandler,
-        CorrectRecordHandler,
-        RetractRecordHandler,
-        GetRecordHandler,
-        PutAnchorHandler,
-        ListAnchorsHandler,
+        ...RECORDING_PROVIDERS,
       ],
     };
   }

@@ -19,7 +19,8 @@ export type RecordCommand =
       readonly type: 'CorrectRecord';
       readonly data: {
         readonly recordId: string;
-        readonly expectedRevision: number;
+        /** Absent (the command line), the correction applies to the revision read. */
+        readonly expectedRevision?: number;
         readonly changes: FactChanges;
         readonly reason: string;
         readonly definedAnchors: ReadonlySet<string>;

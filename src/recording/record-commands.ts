@@ -34,7 +34,7 @@ export class RecordFactCommand {
 export class CorrectRecordCommand {
   constructor(
     readonly recordId: string,
-    readonly body: { readonly expectedRevision: number; readonly changes: unknown; readonly reason: string },
+    readonly body: { readonly expectedRevision?: number; readonly changes: unknown; readonly reason: string },
     readonly context: CommandContext,
   ) {}
 }
@@ -120,10 +120,14 @@ export class RecordFactHandler extends RecordShell implements ICommandHandler<Re
       if (earlier) return earlier;
       state = current;
     }
-    const definedAnchors = await this.anchors.definedAmong(fact.commemorates);
-    return this.appendDecided(recordId, { type: 'RecordFact', data: { recordId, factType, fact, definedAnchors } }, state, context);
+    const complete = withLists(fact);
+    const definedAnchors = await this.anchors.definedAmong(complete.commemorates);
+    return this.appendDecided(recordId, { type: 'RecordFact', data: { recordId, factType, fact: complete, definedAnchors } }, state, context);
   }
 }
+
+/** Optional lists are stored as empty lists, so readers never meet a missing one. */
+const withLists = (fact: Fact): Fact => ({ ...fact, commemorates: fact.commemorates ?? [], countries: fact.countries ?? [] });
 
 @CommandHandler(CorrectRecordCommand)
 export class CorrectRecordHandler extends RecordShell implements ICommandHandler<CorrectRecordCommand, Result<Recorded>> {

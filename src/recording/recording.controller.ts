@@ -109,12 +109,9 @@ export class RecordingController {
     const valid = validateFact(kind, body);
     if (!valid.ok) return failWith({ code: 'invalid_input', errors: valid.errors });
     const context = commandContext(request, caller, this.clock(), `record:${kind}`, body);
-    const command = new RecordFactCommand(FACT_KINDS[kind], withDefaults(valid.value as Fact), context);
+    const command = new RecordFactCommand(FACT_KINDS[kind], valid.value as Fact, context);
     const recorded = unwrap<Recorded>(await this.commandBus.execute(command));
     void reply.header('location', `/api/records/${recorded.recordId}`);
     return answer(recorded);
   }
 }
-
-/** Optional lists are stored as empty lists, so readers never meet a missing one. */
-const withDefaults = (fact: Fact): Fact => ({ ...fact, commemorates: fact.commemorates ?? [], countries: fact.countries ?? [] });

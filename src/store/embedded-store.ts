@@ -460,6 +460,8 @@ function decode(row: EventRow): StoredEvent {
   };
 }
 
+// By its code, not `instanceof SqliteError`: the native addon keeps the first SqliteError class it
+// was given, which is not the one a second module registry (jest's, per test file) sees.
 function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE';
+  return error instanceof Error && (error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE';
 }

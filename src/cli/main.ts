@@ -1,0 +1,168 @@
+// `annals <command>`: the command line, on the store the environment selects (as the server).
+// Errors are one line with the reason; exit codes: 0 done, 1 failed, 2 bad usage or
+// configuration, 3 the import file has bad lines (nothing was imported).
+
+import 'reflect-metadata';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { createWriteStream } from 'node:fs';
+import { finished } from 'node:stream/promises';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { CommandBus, CqrsModule } from '@nestjs/cqrs';
+import { loadConfig } from '../config';
+import { CLOCK, CONFIG, EVENT_STORE } from '../tokens';
+import { parsePosition, type EventStore } from '../store/event-store';
+import { openStore } from '../store/open-store';
+import { EmbeddedEventStore } from '../store/embedded-store';
+import { EventStoreDbEventStore } from '../store/eventstoredb-store';
+import { RECORDING_PROVIDERS } from '../recording/recording.providers';
+import { ImportRefused, importFile } from './import';
+import { exportLog } from './export';
+import { migrate } from './migrate';
+import { asTable, replay } from './replay';
+
+export const EXIT = { done: 0, failed: 1, usage: 2, badFile: 3 } as const;
+
+class UsageError extends Error {}
+
+/** The command side without HTTP or projections: the CLI records through the same handlers. */
+@Module({})
+class CommandLineModule {
+  static with(store: EventStore): DynamicModule {
+    const config = loadConfig(process.env);
+    return {
+      module: CommandLineModule,
+      imports: [CqrsModule.forRoot()],
+      providers: [
+        { provide: CONFIG, useValue: config.ok ? config.config : undefined },
+        { provide: EVENT_STORE, useValue: store },
+        { provide: CLOCK, useValue: () => new Date() },
+        ...RECORDING_PROVIDERS,
+      ],
+    };
+  }
+}
+
+function storeFromEnvironment(): EventStore {
+  const loaded = loadConfig(process.env);
+  if (!loaded.ok) throw new UsageError(loaded.problems.join('; '));
+  return openStore(process.env);
+}
+
+async function withStore<T>(work: (store: EventStore) => Promise<T>): Promise<T> {
+  const store = storeFromEnvironment();
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+const isoInstant = (text: string): string => {
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.test(text) || Number.isNaN(Date.parse(text))) {
+    throw new InvalidArgumentError('must be an ISO 8601 instant with a zone, e.g. 2021-01-01T00:00:00Z');
+  }
+  return text;
+};
+
+const position = (text: string): bigint => {
+  const parsed = parsePosition(text);
+  if (parsed === undefined) throw new InvalidArgumentError('must be a log position (a string of digits)');
+  return parsed;
+};
+
+function program(): Command {
+  const cli = new Command('annals')
+    .description('annals: an event-sourced timeline engine for diplomatic commemorations')
+    .exitOverride();
+
+  cli
+    .command('import')
+    .description('import an NDJSON file of anchors, facts, corrections and retractions (or an export); checked whole first')
+    .argument('<file>', 'the NDJSON file')
+    .action(async (file: string) =>
+      withStore(async (store) => {
+        const context = await NestFactory.createApplicationContext(CommandLineModule.with(store), { logger: false });
+        try {
+          const report = await importFile(file, store, context.get(CommandBus));
+          console.log(`imported ${report.lines} lines from ${file}: ${report.appended} new, ${report.unchanged} already there`);
+        } finally {
+          await context.close();
+        }
+      }),
+    );
+
+  cli
+    .command('export')
+    .description('write the log as NDJSON, one event a line (a backup that `annals import` restores)')
+    .option('--out <file>', 'write to this file instead of standard output')
+    .option('--from <position>', 'start at this log position', position)
+    .action(async (options: { out?: string; from?: bigint }) =>
+      withStore(async (store) => {
+        const out = options.out ? createWriteStream(options.out) : process.stdout;
+        await exportLog(store, out, options.from);
+        if (options.out) {
+          out.end();
+          await finished(out);
+        }
+      }),
+    );
+
+  cli
+    .command('migrate')
+    .description('copy the log into EventStoreDB or another embedded data folder, ids and order kept; resumable')
+    .requiredOption('--to <target>', 'an esdb:// connection string, or a data folder')
+    .action(async (options: { to: string }) =>
+      withStore(async (source) => {
+        const target = /^[a-z+]+:\/\//.test(options.to) ? new EventStoreDbEventStore(options.to) : new EmbeddedEventStore(options.to);
+        try {
+          const { copied } = await migrate(source, target);
+          console.log(`migrated: ${copied} events offered to ${options.to}`);
+        } finally {
+          await target.close();
+        }
+      }),
+    );
+
+  cli
+    .command('replay')
+    .description('replay the log as it stood at an instant through the pure projections, and print a timeline')
+    .requiredOption('--as-of <instant>', 'an ISO 8601 instant, e.g. 2021-01-01T00:00:00Z', isoInstant)
+    .option('--country <code>', "a country's timeline")
+    .option('--anchor <anchorId>', "an anchor's anniversaries")
+    .option('--json', 'print JSON, as the HTTP API answers with asOf')
+    .action(async (options: { asOf: string; country?: string; anchor?: string; json?: boolean }) => {
+      if (options.country && options.anchor) throw new UsageError('give --country or --anchor, not both');
+      const answer = await withStore((store) => replay(store, options));
+      console.log(options.json ? JSON.stringify(answer, null, 2) : asTable(answer));
+    });
+
+  return cli;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await program().parseAsync(argv);
+    return EXIT.done;
+  } catch (error) {
+    return report(error);
+  }
+}
+
+function report(error: unknown): number {
+  if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.done : EXIT.usage;
+  if (error instanceof ImportRefused) {
+    for (const e of error.errors) console.error(`line ${e.line}: ${e.path}: ${e.message}`);
+    if (error.total > error.errors.length) console.error(`... and ${error.total - error.errors.length} more`);
+    console.error(`annals: ${error.message}`);
+    return EXIT.badFile;
+  }
+  console.error(`annals: ${error instanceof Error ? error.message : String(error)}`);
+  return error instanceof UsageError ? EXIT.usage : EXIT.failed;
+}
+
+if (require.main === module) {
+  void main(process.argv).then((code) => {
+    process.exitCode = code;
+  });
+}
