@@ -14,22 +14,28 @@ import { RECORDING_PROVIDERS } from './recording/recording.providers';
 import { AnchorsController } from './anchors/anchors.controller';
 import { HealthController } from './health/health.controller';
 import { StoreLifecycle } from './store/store-lifecycle';
+import { TIMELINE_CONTROLLERS, TIMELINE_PROVIDERS } from './timelines';
+import { ArchiveController } from './web/archive.controller';
+import { loggingModule } from './operations/logging';
+import { InstrumentedEventStore, Metrics, MetricsController } from './operations/metrics';
 
 @Module({})
 export class AppModule {
-  static with(config: Config, store: EventStore): DynamicModule {
+  static with(config: Config, store: EventStore, metrics = new Metrics()): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot()],
-      controllers: [RecordingController, AnchorsController, HealthController],
+      imports: [CqrsModule.forRoot(), loggingModule(config.logLevel)],
+      controllers: [RecordingController, AnchorsController, HealthController, MetricsController, ArchiveController, ...TIMELINE_CONTROLLERS],
       providers: [
         { provide: CONFIG, useValue: config },
-        { provide: EVENT_STORE, useValue: store },
+        { provide: Metrics, useValue: metrics },
+        { provide: EVENT_STORE, useValue: new InstrumentedEventStore(store, metrics) },
         { provide: CLOCK, useValue: () => new Date() },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
         StoreLifecycle,
         ...RECORDING_PROVIDERS,
+        ...TIMELINE_PROVIDERS,
       ],
     };
   }

@@ -1,35 +1,56 @@
 // Builds the HTTP application: NestJS on Fastify with a 1 MiB body limit, JSON bodies only,
-// and the OpenAPI document at /docs. Errors Fastify raises while parsing reach the same
-// exception filter as the rest (NestJS routes Fastify's error handler to its filters).
+// JSON logs with a request id on every line, metrics, and the OpenAPI document at /docs.
+// Errors Fastify raises while parsing reach the same exception filter as the rest (NestJS
+// routes Fastify's error handler to its filters).
 
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { Config } from './config';
 import type { EventStore } from './store/event-store';
 import { AppModule } from './app.module';
+import { serveDashboard } from './web/serve-dashboard';
+import { REQUEST_ID_HEADER } from './operations/logging';
+import { Metrics } from './operations/metrics';
 
 export const BODY_LIMIT = 1024 * 1024;
 
 export async function createApp(config: Config, store: EventStore, options: { quiet?: boolean } = {}): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({
-    bodyLimit: BODY_LIMIT,
-    genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => {
-      const given = request.headers['x-request-id'];
-      return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
-    },
-  });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(config, store), adapter, {
-    logger: options.quiet ? false : ['error', 'warn', 'log'],
-    bodyParser: false, // NestJS would add form parsing; Fastify's own JSON parser is all we want
+  const metrics = new Metrics();
+  const effective: Config = options.quiet ? { ...config, logLevel: 'silent' } : config;
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, genReqId: requestId });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(effective, store, metrics), adapter, {
+    bufferLogs: true,
     abortOnError: false,
+    bodyParser: false, // NestJS would add form parsing; Fastify's own JSON parser is all we want
   });
-  app.enableShutdownHooks();
+  app.useLogger(app.get(Logger));
+  const fastify = app.getHttpAdapter().getInstance();
   // JSON is the only body the API reads: anything else is 415, not parsed as text.
-  app.getHttpAdapter().getInstance().removeContentTypeParser(['text/plain']);
+  fastify.removeContentTypeParser(['text/plain']);
+  fastify.addHook('onSend', async (request, reply) => {
+    void reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    metrics.httpRequests.inc({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode });
+  });
   SwaggerModule.setup('docs', app, SwaggerModule.createDocument(app, openApiInfo()));
+  await serveDashboard(app);
   return app;
+}
+
+/**
+ * The request's id: the caller's X-Request-Id when it is a sane token, else a new UUID. Written
+ * back into the headers so the log lines (pino-http reads it there) carry the same id.
+ */
+function requestId(request: IncomingMessage): string {
+  const given = request.headers[REQUEST_ID_HEADER];
+  const id = typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
+  request.headers[REQUEST_ID_HEADER] = id;
+  return id;
 }
 
 const openApiInfo = () =>

@@ -1,5 +1,7 @@
 // Configuration from the environment, checked once at start-up. Pure: the environment is an argument.
 
+import { LOG_LEVELS, type LogLevel } from './operations/logging';
+
 export type Role = 'reader' | 'archivist' | 'admin';
 export const ROLES: readonly Role[] = ['reader', 'archivist', 'admin'];
 
@@ -17,6 +19,7 @@ export interface Config {
   readonly eventStoreConnectionString?: string;
   /** Empty: the server runs open. */
   readonly apiKeys: readonly ApiKey[];
+  readonly logLevel: LogLevel;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -31,6 +34,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
   if (esdb && !/^(esdb|esdb\+discover|kurrentdb|kdb):\/\//.test(esdb)) {
     problems.push('EVENTSTORE_CONNECTION_STRING must start with esdb:// or esdb+discover://');
   }
+  const logLevel = env.LOG_LEVEL?.trim() || 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not "${logLevel}"`);
   if (problems.length > 0 || port === undefined || !Array.isArray(keys)) return { ok: false, problems };
   return {
     ok: true,
@@ -40,6 +45,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       dataDir: env.ANNALS_DATA_DIR || './data',
       eventStoreConnectionString: esdb || undefined,
       apiKeys: keys,
+      logLevel: logLevel as LogLevel,
     },
   };
 }

@@ -2,9 +2,9 @@ import { loadConfig, parseApiKeys, roleAllows } from '../src/config';
 
 describe('configuration', () => {
   it('defaults to port 3000, ./data and an open server', () => {
-    expect(loadConfig({})).toEqual({ ok: true, config: { port: 3000, host: '0.0.0.0', dataDir: './data', eventStoreConnectionString: undefined, apiKeys: [] } });
+    expect(loadConfig({})).toEqual({ ok: true, config: { port: 3000, host: '0.0.0.0', dataDir: './data', eventStoreConnectionString: undefined, apiKeys: [], logLevel: 'info' } });
   });
-  it.each([['PORT', 'eighty'], ['PORT', '70000'], ['ANNALS_API_KEYS', 'secret-1:emperor'], ['ANNALS_API_KEYS', 'short:reader'], ['EVENTSTORE_CONNECTION_STRING', 'http://x']])(
+  it.each([['PORT', 'eighty'], ['PORT', '70000'], ['ANNALS_API_KEYS', 'secret-1:emperor'], ['ANNALS_API_KEYS', 'short:reader'], ['EVENTSTORE_CONNECTION_STRING', 'http://x'], ['LOG_LEVEL', 'loud']])(
     'refuses %s=%s with a reason',
     (name, value) => {
       const result = loadConfig({ [name]: value });

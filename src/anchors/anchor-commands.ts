@@ -1,6 +1,6 @@
 // The shell around the anchor decider, and the listing of anchors.
 
-import { Inject } from '@nestjs/common';
+import { Inject, Optional } from '@nestjs/common';
 import { CommandHandler, EventBus, QueryHandler, type ICommandHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { ANCHOR_STREAM_PREFIX, anchorStream, type AnchorData, type AnchorEvent } from '../domain/events';
 import { foldAnchor, evolveAnchor, initialAnchorState, type AnchorState } from '../../projections/anchor';
@@ -10,6 +10,7 @@ import { EventsAppended } from '../store/appended';
 import { toAppend, type CommandContext } from '../recording/context';
 import { decideAnchor } from './decide-anchor';
 import { AnchorDirectory } from './anchor-directory';
+import { Timelines } from '../timelines/timelines.service';
 
 export class PutAnchorCommand {
   constructor(
@@ -49,15 +50,27 @@ export class PutAnchorHandler implements ICommandHandler<PutAnchorCommand, Ancho
 
 export class ListAnchorsQuery {}
 
+export type ListedAnchor = AnchorData & { readonly revision: number };
+
 /**
- * Every anchor as it stands. Scans the log for anchor events: anchors are few, and the
- * timelines' read models will answer this from SQLite once they exist.
+ * Every anchor as it stands, by id. The server answers from the timelines' read models, once they
+ * hold what the log held when asked (so a PUT is listed by the GET after it); the command line,
+ * which keeps no read models, scans the log for anchor events.
  */
 @QueryHandler(ListAnchorsQuery)
-export class ListAnchorsHandler implements IQueryHandler<ListAnchorsQuery, (AnchorData & { revision: number })[]> {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+export class ListAnchorsHandler implements IQueryHandler<ListAnchorsQuery, ListedAnchor[]> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Optional() private readonly timelines?: Timelines,
+  ) {}
 
-  async execute(): Promise<(AnchorData & { revision: number })[]> {
+  async execute(): Promise<ListedAnchor[]> {
+    if (!this.timelines) return this.scanLog();
+    await this.timelines.settled();
+    return this.timelines.reader.currentAnchors().map(({ anchor, revision }) => ({ ...anchor, revision }));
+  }
+
+  private async scanLog(): Promise<ListedAnchor[]> {
     const anchors = new Map<string, AnchorState>();
     for await (const event of this.store.readAll()) {
       if (!event.stream.startsWith(ANCHOR_STREAM_PREFIX)) continue;
@@ -66,6 +79,6 @@ export class ListAnchorsHandler implements IQueryHandler<ListAnchorsQuery, (Anch
     }
     return [...anchors.values()]
       .flatMap((state) => (state.status === 'defined' ? [{ ...state.anchor, revision: state.revision }] : []))
-      .sort((a, b) => a.anchorId.localeCompare(b.anchorId));
+      .sort((a, b) => (a.anchorId < b.anchorId ? -1 : a.anchorId > b.anchorId ? 1 : 0));
   }
 }

@@ -20,5 +20,7 @@ export function describeError(error: DomainError): string {
       return `no anchor ${error.anchorId}`;
     case 'idempotency_key_reused':
       return `key "${error.key}" was already used for something else`;
+    case 'rebuild_not_found':
+      return 'no such rebuild';
   }
 }

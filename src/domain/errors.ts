@@ -14,7 +14,8 @@ export type DomainError =
   | { readonly code: 'stale_revision'; readonly expected: number; readonly actual: number }
   | { readonly code: 'anchors_not_defined'; readonly anchorIds: readonly string[] }
   | { readonly code: 'anchor_not_found'; readonly anchorId: string }
-  | { readonly code: 'idempotency_key_reused'; readonly key: string };
+  | { readonly code: 'idempotency_key_reused'; readonly key: string }
+  | { readonly code: 'rebuild_not_found' };
 
 export type DomainErrorCode = DomainError['code'];
 

@@ -15,6 +15,9 @@ export interface Principal {
 }
 
 const ROLE_KEY = 'annals:role';
+const PUBLIC_KEY = 'annals:public';
+/** A route anyone may call, keys or not: the metrics scrape. */
+export const Public = () => SetMetadata(PUBLIC_KEY, true);
 /** The role a route needs; routes without one need `reader`. */
 export const Requires = (role: Role) => SetMetadata(ROLE_KEY, role);
 
@@ -51,6 +54,7 @@ export class ApiKeyGuard implements CanActivate {
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest & { principal?: Principal }>();
     const needed = this.reflector.getAllAndOverride<Role | undefined>(ROLE_KEY, [context.getHandler(), context.getClass()]) ?? 'reader';
     request.principal = this.authenticate(request);

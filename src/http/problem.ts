@@ -48,6 +48,8 @@ export function domainProblem(error: DomainError): Problem {
       return problem(404, 'anchor-not-found', 'Anchor not found', `No anchor ${error.anchorId}`);
     case 'idempotency_key_reused':
       return problem(422, 'idempotency-key-reused', 'Idempotency key reused', `Idempotency-Key "${error.key}" was used with another request`);
+    case 'rebuild_not_found':
+      return problem(404, 'rebuild-not-found', 'No rebuild', 'No rebuild has been started since the server started');
   }
 }
 

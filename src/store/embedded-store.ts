@@ -36,6 +36,9 @@ export interface EmbeddedStoreStats {
 
 export const EVENTS_FILE = 'events.sqlite';
 
+// AUTOINCREMENT so that a position is never handed out twice, even after the newest rows were
+// removed by hand: a reader's checkpoint must never meet a second event at its position.
+// UNIQUE (stream, revision) is also the index that finds a stream's current revision.
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS events (
     position INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -71,6 +74,9 @@ interface EncodedEvent {
   readonly type: string;
   readonly data: string;
   readonly metadata: string;
+  /** metadata.recordedAt in epoch ms, when it is an instant: kept from going backwards. */
+  readonly recordedAt?: number;
+  readonly source: EventToAppend;
 }
 
 interface PendingAppend {
@@ -120,6 +126,9 @@ function prepareStatements(db: Database.Database) {
       )
       .safeIntegers(true),
     head: db.prepare<[], bigint | null>('SELECT max(position) FROM events').pluck().safeIntegers(true),
+    lastRecordedAt: db
+      .prepare<[], string | null>("SELECT json_extract(metadata, '$.recordedAt') FROM events ORDER BY position DESC LIMIT 1")
+      .pluck(),
   };
 }
 
@@ -134,6 +143,8 @@ export class EmbeddedEventStore implements EventStore {
   private flushHandle: NodeJS.Immediate | undefined;
   private closed = false;
   private counts = { batches: 0, appends: 0 };
+  /** The newest recordedAt in the log, while a batch commits. */
+  private lastRecordedAt = 0;
   private readonly commitBatch: Database.Transaction<(batch: PendingAppend[]) => void>;
   // Called inside the batch's transaction, better-sqlite3 runs this in a SAVEPOINT and rolls back
   // only that savepoint when it throws, so a refused append leaves its neighbours' rows alone.
@@ -154,6 +165,8 @@ export class EmbeddedEventStore implements EventStore {
     this.watch = new HeadWatch(() => this.sql.head.get() ?? 0n, options.pollIntervalMs ?? 100);
     this.appendInSavepoint = this.db.transaction((pending: PendingAppend) => this.appendOne(pending));
     this.commitBatch = this.db.transaction((batch: PendingAppend[]) => {
+      // Read inside the write lock, so appends from other processes are ordered too.
+      this.lastRecordedAt = Date.parse(this.sql.lastRecordedAt.get() ?? '') || 0;
       for (const pending of batch) pending.outcome = this.settle(pending);
     });
   }
@@ -285,7 +298,8 @@ export class EmbeddedEventStore implements EventStore {
     try {
       for (const event of pending.events) {
         revision += 1;
-        const { lastInsertRowid } = this.sql.insert.run(pending.stream, revision, event.id, event.type, event.data, event.metadata);
+        const metadata = this.monotonicMetadata(event);
+        const { lastInsertRowid } = this.sql.insert.run(pending.stream, revision, event.id, event.type, event.data, metadata);
         position = BigInt(lastInsertRowid);
       }
     } catch (error) {
@@ -294,6 +308,21 @@ export class EmbeddedEventStore implements EventStore {
       throw error;
     }
     return { nextRevision: revision, position };
+  }
+
+  /**
+   * Keeps metadata.recordedAt from going backwards along the log: appends that race each other
+   * (or a second process with a clock a little behind) may reach the log in another order than
+   * their clocks read. With it non-decreasing, "the archive as of instant T" is exactly a prefix
+   * of the log, which is what lets as-of queries be indexed lookups by position.
+   */
+  private monotonicMetadata(event: EncodedEvent): string {
+    if (event.recordedAt === undefined) return event.metadata;
+    if (event.recordedAt >= this.lastRecordedAt) {
+      this.lastRecordedAt = event.recordedAt;
+      return event.metadata;
+    }
+    return JSON.stringify({ ...event.source.metadata, recordedAt: new Date(this.lastRecordedAt).toISOString() });
   }
 
   /**
@@ -306,13 +335,13 @@ export class EmbeddedEventStore implements EventStore {
     const { events, stream } = pending;
     const first = this.sql.eventById.get(events[0].id);
     if (first === undefined) return undefined;
+    if (first.stream !== stream) throw this.conflict(pending);
     let last = first;
     for (let i = 1; i < events.length; i += 1) {
       const row = this.sql.eventById.get(events[i].id);
       if (row?.stream !== stream || row.revision !== first.revision + BigInt(i)) throw this.conflict(pending);
       last = row;
     }
-    if (first.stream !== stream) throw this.conflict(pending);
     return { nextRevision: Number(last.revision), position: last.position };
   }
 
@@ -440,11 +469,14 @@ function allows(expected: ExpectedRevision, current: number | undefined): boolea
 }
 
 function encode(event: EventToAppend): EncodedEvent {
+  const recordedAt = typeof event.metadata?.recordedAt === 'string' ? Date.parse(event.metadata.recordedAt) : NaN;
   return {
     id: event.id,
     type: event.type,
     data: JSON.stringify(event.data ?? null),
     metadata: JSON.stringify(event.metadata ?? {}),
+    ...(Number.isNaN(recordedAt) ? {} : { recordedAt }),
+    source: event,
   };
 }
 
@@ -460,8 +492,8 @@ function decode(row: EventRow): StoredEvent {
   };
 }
 
-// By its code, not `instanceof SqliteError`: the native addon keeps the first SqliteError class it
-// was given, which is not the one a second module registry (jest's, per test file) sees.
+// By its code alone, not `instanceof`: the native addon keeps the first SqliteError class it was
+// given, and under a second module registry or realm (jest's, per test file) that is another one.
 function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Error && (error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE';
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE';
 }

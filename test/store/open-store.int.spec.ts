@@ -9,14 +9,15 @@ import { dataDirOf, openStore } from '../../src/store/open-store';
 
 describe('openStore', () => {
   it('opens the embedded log in ANNALS_DATA_DIR when no connection string is set', async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'annals-open-')), 'data');
+    const parent = mkdtempSync(join(tmpdir(), 'annals-open-'));
+    const dir = join(parent, 'data');
     const store = openStore({ ANNALS_DATA_DIR: dir, EVENTSTORE_CONNECTION_STRING: '  ' });
     try {
       expect(store.kind).toBe('embedded');
       expect(existsSync(join(dir, EVENTS_FILE))).toBe(true);
     } finally {
       await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(parent, { recursive: true, force: true });
     }
   });
 

@@ -1,0 +1,252 @@
+// The timelines' read side at scale, each figure against a baseline from the same run:
+// (a) catching the read models up with N events (1,000,000 unless BENCH_EVENTS says otherwise)
+//     in the built server, against scanning, parsing and folding the same events in memory with
+//     no writes at all;
+// (b) an asOf country timeline over HTTP, p99, against replaying the log to that instant;
+// (c) a 50-entry timeline page with 50 concurrent clients, against GET /api/health;
+// (d) the server's peak resident memory while it projects.
+// The events are written straight into a temporary log through the embedded adapter, in large
+// group commits, as an import would; not over HTTP.
+
+import autocannon from 'autocannon';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FACT_TYPES, type AnchorEvent, type FactType, type RecordEvent } from '../src/domain/events';
+import { EmbeddedEventStore } from '../src/store/embedded-store';
+import type { EventToAppend, StoredEvent } from '../src/store/event-store';
+import { evolveRecord, initialRecordState, type RecordState } from '../projections/record';
+import { evolveAnchor, initialAnchorState, type AnchorState } from '../projections/anchor';
+import { replayCountryTimeline } from '../projections/replay';
+import { perSecond, timeMs, type BenchResult } from './lib';
+import { residentMb, startAnnals, type Child } from './servers';
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const START = Date.parse('2025-01-01T00:00:00.000Z');
+/** One event every 10 ms of recordedAt: distinct instants, as appends over HTTP would have. */
+const TICK_MS = 10;
+const ANCHORS = 10;
+/** The country in most records, whose timeline the reads ask for. */
+const BUSY = 'KP';
+const COUNTRIES = ['CN', 'RU', 'SU', 'US', 'KR', 'JP', 'VN', 'MN', 'CU', 'LA', 'DE', 'FR', 'GB', 'IN', 'PL', 'CS'];
+const GROUP = 2000;
+
+/** A deterministic generator, so two runs write the same log. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return state / 2_147_483_648;
+  };
+}
+
+interface Generated {
+  readonly dir: string;
+  readonly count: number;
+}
+
+/** Writes `count` events: anchors, records of every type, corrections, retractions, a few anchor revisions. */
+export async function generate(dir: string, count: number): Promise<Generated> {
+  const store = new EmbeddedEventStore(dir);
+  const next = random(42);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
+  const records: { id: string; type: FactType }[] = [];
+  const retracted = new Set<string>();
+  let written = 0;
+  const event = (type: string, data: unknown): EventToAppend => ({
+    id: randomUUID(),
+    type,
+    data,
+    metadata: { recordedBy: 'bench', recordedAt: new Date(START + written * TICK_MS).toISOString(), correlationId: 'bench', causationId: 'bench', schemaVersion: 1 },
+  });
+  const anchorData = (i: number, year: number) => ({ anchorId: `anchor-${i}`, name: `Anchor ${i}`, date: `${year}-07-27`, countries: [BUSY, 'CN'] });
+  const revisions = new Set([Math.floor(count * 0.3), Math.floor(count * 0.6), Math.floor(count * 0.9)]);
+  try {
+    while (written < count) {
+      const group: Promise<unknown>[] = [];
+      for (let i = 0; i < GROUP && written < count; i++, written++) {
+        const roll = next();
+        if (written < ANCHORS) {
+          group.push(store.append(`anchor-anchor-${written}`, [event('AnchorDefined', anchorData(written, 1945 + written))], 'no_stream'));
+        } else if (revisions.has(written)) {
+          const n = Math.floor(next() * ANCHORS);
+          group.push(store.append(`anchor-anchor-${n}`, [event('AnchorRevised', anchorData(n, 1944 + n))], 'any'));
+        } else if (roll < 0.7 || records.length < 100) {
+          const id = `r${written}`;
+          const type = pick(FACT_TYPES);
+          records.push({ id, type });
+          group.push(store.append(`commemoration-${id}`, [event(type, { recordId: id, ...fact(type, next, pick) })], 'no_stream'));
+        } else if (roll < 0.95) {
+          const { id } = pick(records);
+          const changes = next() < 0.5 ? { occurredOn: date(next) } : { summary: `corrected at ${written}`, countries: [pick(COUNTRIES)] };
+          group.push(store.append(`commemoration-${id}`, [event('RecordCorrected', { recordId: id, changes, reason: 'bench' })], 'any'));
+        } else {
+          const { id } = pick(records);
+          retracted.add(id);
+          group.push(store.append(`commemoration-${id}`, [event('RecordRetracted', { recordId: id, reason: 'bench' })], 'any'));
+        }
+      }
+      await Promise.all(group); // one group commit
+    }
+  } finally {
+    await store.close();
+  }
+  return { dir, count: written };
+}
+
+function date(next: () => number): string {
+  const year = 1950 + Math.floor(next() * 76);
+  const precision = next();
+  const month = String(1 + Math.floor(next() * 12)).padStart(2, '0');
+  const day = String(1 + Math.floor(next() * 28)).padStart(2, '0');
+  return precision < 0.2 ? `${year}` : precision < 0.4 ? `${year}-${month}` : `${year}-${month}-${day}`;
+}
+
+function fact(type: FactType, next: () => number, pick: <T>(items: readonly T[]) => T): Record<string, unknown> {
+  const actor = { name: 'A delegation head', role: 'Minister', country: next() < 0.4 ? BUSY : pick(COUNTRIES) };
+  const site = { country: next() < 0.4 ? BUSY : pick(COUNTRIES), locality: 'Somewhere', name: 'A memorial site' };
+  const common = {
+    occurredOn: date(next),
+    summary: 'A delegation lays a wreath at the memorial to the fallen on the anniversary of the armistice, and speaks of friendship.',
+    sources: [{ publisher: 'The Korea Herald', title: 'A delegation remembers the fallen', url: 'https://example.org/news/1', publishedOn: '2020-10-22' }],
+    commemorates: next() < 0.5 ? [`anchor-${Math.floor(next() * ANCHORS)}`] : [],
+    countries: next() < 0.5 ? [pick(COUNTRIES)] : [],
+  };
+  switch (type) {
+    case 'MonumentAnnounced':
+      return { ...common, monument: { name: 'A monument', kind: 'new', place: site }, announcedBy: actor };
+    case 'VisitMade':
+      return { ...common, visitor: actor, site };
+    case 'WreathSent':
+      return { ...common, sender: actor, site, tribute: 'wreath' };
+    default:
+      return { ...common, speaker: actor, venue: 'press conference', place: site };
+  }
+}
+
+/** The baseline: read every event through the port (scan and parse) and fold it in memory. */
+async function foldInMemory(dir: string): Promise<number> {
+  const store = new EmbeddedEventStore(dir);
+  try {
+    const records = new Map<string, RecordState>();
+    const anchors = new Map<string, AnchorState>();
+    let count = 0;
+    const ms = await timeMs(async () => {
+      for await (const event of store.readAll()) {
+        count++;
+        if (event.stream.startsWith('commemoration-')) {
+          records.set(event.stream, evolveRecord(records.get(event.stream) ?? initialRecordState(), event as unknown as RecordEvent));
+        } else if (event.stream.startsWith('anchor-')) {
+          anchors.set(event.stream, evolveAnchor(anchors.get(event.stream) ?? initialAnchorState(), event as unknown as AnchorEvent));
+        }
+      }
+    });
+    return perSecond(count, ms);
+  } finally {
+    await store.close();
+  }
+}
+
+interface Health {
+  readonly position: string | null;
+  readonly projections: { readonly timelines: { readonly position: string | null } };
+}
+
+const health = async (url: string): Promise<Health> => (await (await fetch(`${url}/api/health`)).json()) as Health;
+
+/** Watches the server catch up: events per second from the first position it reports, and peak RSS. */
+async function watchCatchUp(server: Child): Promise<{ perSecond: number; peakMb: number }> {
+  const first = await health(server.url);
+  const startedAt = process.hrtime.bigint();
+  const from = Number(first.projections.timelines.position ?? 0);
+  let peakMb = residentMb(server.process.pid!);
+  for (;;) {
+    const now = await health(server.url);
+    peakMb = Math.max(peakMb, residentMb(server.process.pid!));
+    if (now.projections.timelines.position === now.position) {
+      const ms = Number(process.hrtime.bigint() - startedAt) / 1e6;
+      return { perSecond: perSecond(Number(now.position) - from, ms), peakMb };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** asOf queries of the busy country's first page at instants across the log: latencies in ms. */
+async function asOfLatencies(url: string, count: number, requests: number): Promise<number[]> {
+  const next = random(7);
+  const latencies: number[] = [];
+  for (let i = 0; i < requests; i++) {
+    const asOf = new Date(START + Math.floor(next() * count) * TICK_MS).toISOString();
+    const started = process.hrtime.bigint();
+    const response = await fetch(`${url}/api/timelines/countries/${BUSY}?limit=50&asOf=${asOf}`);
+    await response.text();
+    if (response.status !== 200) throw new Error(`asOf query answered ${response.status}`);
+    latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  return latencies;
+}
+
+/** Replaying the log to the middle instant: read what was recorded by then, fold, list the busy country. */
+async function replayToMiddle(dir: string, count: number): Promise<number> {
+  const asOf = new Date(START + Math.floor(count / 2) * TICK_MS).toISOString();
+  const store = new EmbeddedEventStore(dir);
+  try {
+    return await timeMs(async () => {
+      const events: StoredEvent[] = [];
+      for await (const event of store.readAll()) {
+        if (String(event.metadata['recordedAt']) > asOf) break; // recordedAt grows along this log
+        events.push(event);
+      }
+      replayCountryTimeline(events, BUSY, { asOf });
+    });
+  } finally {
+    await store.close();
+  }
+}
+
+const p99 = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * 0.99))];
+
+async function rps(url: string): Promise<number> {
+  await autocannon({ url, connections: 50, duration: 2 }); // warm-up
+  const result = await autocannon({ url, connections: 50, duration: SECONDS });
+  if (result.non2xx + result.errors > 0) throw new Error(`${url}: ${result.non2xx + result.errors} failed requests`);
+  return result.requests.average;
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'annals-timelines-bench-'));
+  try {
+    const { count } = await generate(dir, EVENTS);
+    const folded = await foldInMemory(dir);
+    const server = await startAnnals(dir);
+    try {
+      const catchUp = await watchCatchUp(server);
+      const replayMs = await replayToMiddle(dir, count);
+      const queryP99 = p99(await asOfLatencies(server.url, count, 300));
+      const pageRps = await rps(`${server.url}/api/timelines/countries/${BUSY}?limit=50`);
+      const healthRps = await rps(`${server.url}/api/health`);
+      const n = count.toLocaleString('en');
+      return [
+        { name: `timelines: catch-up of ${n} events`, value: catchUp.perSecond, unit: 'events/s', baseline: folded, ratio: catchUp.perSecond / folded, target: '>= 0.3' },
+        { name: `timelines: asOf query at ${n} events, p99 (baseline: replay)`, value: queryP99, unit: 'ms', baseline: replayMs, ratio: replayMs / queryP99, target: '>= 200' },
+        { name: 'timelines: 50-entry page, 50 clients (baseline: health)', value: pageRps, unit: 'req/s', baseline: healthRps, ratio: pageRps / healthRps, target: '>= 0.5' },
+        { name: `timelines: peak memory projecting ${n} events`, value: catchUp.peakMb, unit: 'MB', baseline: 300, ratio: catchUp.peakMb / 300, target: '< 300 MB' },
+      ];
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { printTable } = require('./lib') as typeof import('./lib');
+  run().then(printTable, (error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,148 @@
+// Keeps read models up with the log: a catch-up subscription from the read models' checkpoint,
+// consumed a batch at a time, each batch applied in one transaction with the checkpoint. A
+// failed batch leaves nothing behind; the live projector waits, subscribes again from the
+// checkpoint and retries, so a passing fault (a full disk, a lock) heals and a lasting one shows
+// in health. A rebuild's projector gives up at the first failure instead.
+
+import { Logger } from '@nestjs/common';
+import type { EventStore, Position, Subscription } from '../store/event-store';
+import type { TimelineWriter } from './read-model/writer';
+import { batches, nextTurn } from './batches';
+
+export interface ProjectorOptions {
+  /** The most events applied in one transaction. */
+  readonly batchSize?: number;
+  /** Called after each commit, with the checkpoint before and after it. */
+  readonly onCommitted?: (before: Position | undefined, after: Position) => void;
+  /** Retry after a failure (the default), or stop and fail whoever waits. */
+  readonly retry?: boolean;
+  /** Silences the log (for rebuilds and tests). */
+  readonly quiet?: boolean;
+}
+
+export interface ProjectorFailure {
+  readonly error: unknown;
+  readonly at: Date;
+}
+
+const DEFAULT_BATCH = 1000;
+const FIRST_RETRY_MS = 100;
+const LAST_RETRY_MS = 10_000;
+
+interface Waiter {
+  readonly position: Position;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+export class Projector {
+  private readonly logger = new Logger('timelines');
+  private subscription: Subscription | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+  private failure: ProjectorFailure | undefined;
+  private waiters: Waiter[] = [];
+  private wakeRetry: (() => void) | undefined;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly writer: TimelineWriter,
+    private readonly options: ProjectorOptions = {},
+  ) {}
+
+  /** The position of the last event applied; undefined before the first. */
+  get position(): Position | undefined {
+    return this.writer.checkpoint;
+  }
+
+  /** The last failure, while the projector retries after it (or since it gave up). */
+  get lastFailure(): ProjectorFailure | undefined {
+    return this.failure;
+  }
+
+  start(): this {
+    this.running ??= this.run();
+    return this;
+  }
+
+  /** Stops after the batch in hand, if any: no write happens once this has resolved. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wakeRetry?.();
+    await this.subscription?.close();
+    await this.running;
+    this.settleWaiters(new Error('the projector stopped'));
+  }
+
+  /** Resolves once the checkpoint is at or past `position`; rejects if the projector stops first. */
+  reached(position: Position): Promise<void> {
+    const at = this.position;
+    if (at !== undefined && at >= position) return Promise.resolve();
+    if (this.stopped) return Promise.reject(this.failure?.error ?? new Error('the projector stopped'));
+    return new Promise((resolve, reject) => this.waiters.push({ position, resolve, reject }));
+  }
+
+  private async run(): Promise<void> {
+    for (let failures = 0; !this.stopped; ) {
+      try {
+        await this.follow();
+        failures = 0;
+      } catch (error) {
+        failures += 1;
+        this.failure = { error, at: new Date() };
+        if (this.options.retry === false) {
+          this.stopped = true;
+          this.settleWaiters(error);
+          return;
+        }
+        if (!this.options.quiet) this.logger.error(`projecting the log failed (attempt ${failures}), retrying: ${describe(error)}`);
+        await this.pause(Math.min(FIRST_RETRY_MS * 2 ** (failures - 1), LAST_RETRY_MS));
+      }
+    }
+  }
+
+  /** Follows the log from the checkpoint until stopped or the subscription ends. */
+  private async follow(): Promise<void> {
+    const subscription = this.store.subscribeToAll({ after: this.writer.checkpoint });
+    this.subscription = subscription;
+    try {
+      for await (const batch of batches(subscription, this.options.batchSize ?? DEFAULT_BATCH)) {
+        if (this.stopped) return;
+        const before = this.writer.checkpoint;
+        this.writer.apply(batch);
+        this.failure = undefined;
+        this.committed(before, this.writer.checkpoint!);
+        // A backlog arrives without the event loop turning: let requests in between batches.
+        await nextTurn();
+      }
+    } finally {
+      await subscription.close();
+    }
+  }
+
+  private committed(before: Position | undefined, after: Position): void {
+    this.options.onCommitted?.(before, after);
+    const ready = this.waiters.filter((waiter) => waiter.position <= after);
+    if (ready.length === 0) return;
+    this.waiters = this.waiters.filter((waiter) => waiter.position > after);
+    for (const waiter of ready) waiter.resolve();
+  }
+
+  private settleWaiters(error: unknown): void {
+    const waiting = this.waiters;
+    this.waiters = [];
+    for (const waiter of waiting) waiter.reject(error);
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wakeRetry = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    }).finally(() => (this.wakeRetry = undefined));
+  }
+}
+
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));

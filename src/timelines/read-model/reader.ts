@@ -1,0 +1,282 @@
+// The read side of the timelines' read models. Every query takes the log position it answers
+// "as of", and the rows valid at a position P <= the checkpoint never change again (later events
+// only close versions at positions beyond P), so a query needs no transaction to be consistent
+// and a page read at P is the same page whenever it is read.
+
+import type Database from 'better-sqlite3';
+import { FACT_TYPES, type AnchorData, type CountryCode, type FactType, type PartialDate } from '../../domain/events';
+import { firstDay, lastDay } from '../../domain/partial-date';
+import type { Position } from '../../store/event-store';
+import type { TimelineEntry } from '../../../projections/timeline';
+import { END, PROJECTION } from './schema';
+import { dayNumber, entryJson, type PointOfView } from './record-version';
+
+/** Where an entry sits in a country's timeline: its first day (YYYYMMDD), then its record's creation. */
+export interface EntryKey {
+  readonly sortDay: number;
+  readonly createdPosition: Position;
+}
+
+export interface CountryPageQuery {
+  readonly country: CountryCode;
+  readonly at: Position;
+  readonly from?: PartialDate;
+  readonly to?: PartialDate;
+  readonly types?: readonly FactType[];
+  readonly counterpart?: CountryCode;
+  /** Entries after this key only (the previous page's last). */
+  readonly after?: EntryKey;
+  readonly limit: number;
+}
+
+export interface CountryPage {
+  /** Each entry's JSON. */
+  readonly entries: readonly string[];
+  /** The key of the last entry when more follow. */
+  readonly next: EntryKey | undefined;
+}
+
+export interface AnchorVersion {
+  readonly anchor: AnchorData;
+  readonly revision: number;
+}
+
+export interface AnniversaryEntries {
+  readonly years: number;
+  /** The entries' JSON in timeline order. */
+  readonly entries: readonly string[];
+}
+
+export interface AnniversaryCountRow {
+  readonly anchorId: string;
+  readonly years: number;
+  /** The anniversary's calendar year, which is every marking record's year. */
+  readonly year: number;
+  readonly count: number;
+}
+
+export type TimelineScope = { readonly country: CountryCode } | { readonly anchorId: string; readonly years?: number };
+
+export interface TimelineChange {
+  /** The position of the event that made the change. */
+  readonly position: Position;
+  readonly scope: { readonly country: CountryCode } | { readonly anchorId: string; readonly years: number };
+  readonly change: 'upsert' | 'remove';
+  /** The entry as it became (upsert) or as it last was (remove). */
+  readonly entry: TimelineEntry;
+}
+
+const ALL_TYPES = (1 << FACT_TYPES.length) - 1;
+const NO_DAY = { low: 0, high: 99_999_999 };
+/** A partial date spans at most a year, so an entry reaching into `from` starts less than a year before it. */
+const LONGEST_SPAN = 10_000;
+
+interface PageRow extends PointOfView {
+  readonly sort_day: bigint;
+  readonly created_position: bigint;
+  readonly body: string;
+}
+
+interface VersionRow {
+  readonly id: bigint;
+  readonly predecessor: bigint | null;
+  readonly valid_from: bigint;
+  readonly body: string | null;
+}
+
+interface ScopeRow extends PointOfView {
+  readonly kind: 'country' | 'anniversary';
+  readonly key: string;
+  readonly years: number;
+}
+
+const VALID_AT = 'v.valid_from <= ? AND v.valid_to > ?';
+
+function prepare(db: Database.Database) {
+  return {
+    checkpoint: db.prepare<[string], bigint>('SELECT position FROM checkpoints WHERE projection = ?').pluck().safeIntegers(true),
+    positionAt: db
+      .prepare<[number], bigint>('SELECT position FROM event_times WHERE recorded_ms <= ? ORDER BY recorded_ms DESC LIMIT 1')
+      .pluck()
+      .safeIntegers(true),
+    countryPage: db
+      .prepare<[string, number, bigint, number, number, number, number, string | null, string | null, bigint, bigint, number], PageRow>(
+        `SELECT ce.sort_day, ce.created_position, ce.roles, ce.counterparts, v.body
+         FROM country_entries AS ce JOIN record_versions AS v ON v.id = ce.version
+         WHERE ce.country = ? AND (ce.sort_day, ce.created_position) > (?, ?)
+           AND ce.sort_day >= ? AND ce.sort_day <= ? AND ce.last_day >= ?
+           AND ((? >> ce.type) & 1) = 1
+           AND (? IS NULL OR instr(ce.counterparts, ?) > 0)
+           AND ${VALID_AT}
+         ORDER BY ce.sort_day, ce.created_position
+         LIMIT ?`,
+      )
+      .safeIntegers(true),
+    countryEntryAt: db.prepare<[string, number, bigint, bigint, bigint], number>(
+      `SELECT 1 FROM country_entries AS ce JOIN record_versions AS v ON v.id = ce.version
+       WHERE ce.country = ? AND ce.sort_day = ? AND ce.created_position = ? AND ${VALID_AT} LIMIT 1`,
+    ).pluck(),
+    anchorAt: db.prepare<[string, bigint, bigint], { revision: number; data: string }>(
+      `SELECT revision, data FROM anchor_versions AS v WHERE anchor_id = ? AND ${VALID_AT}`,
+    ),
+    currentAnchors: db.prepare<[bigint], { revision: number; data: string }>(
+      'SELECT revision, data FROM anchor_versions WHERE valid_to = ? ORDER BY anchor_id',
+    ),
+    anniversaries: db.prepare<[string, number, number, bigint, bigint], { years: number; roles: string; counterparts: string; body: string }>(
+      `SELECT ae.years, ae.roles, ae.counterparts, v.body
+       FROM anniversary_entries AS ae JOIN record_versions AS v ON v.id = ae.version
+       WHERE ae.anchor_id = ? AND ae.years BETWEEN ? AND ? AND ${VALID_AT}
+       ORDER BY ae.years, ae.sort_day, ae.created_position`,
+    ),
+    anniversaryCounts: db.prepare<[bigint, bigint], { anchor_id: string; years: number; sort_day: number; count: number }>(
+      `SELECT ae.anchor_id, ae.years, min(ae.sort_day) AS sort_day, count(*) AS count
+       FROM anniversary_entries AS ae JOIN record_versions AS v ON v.id = ae.version
+       WHERE ${VALID_AT}
+       GROUP BY ae.anchor_id, ae.years
+       ORDER BY ae.anchor_id, ae.years`,
+    ),
+    versionsBetween: db
+      .prepare<[bigint, bigint], VersionRow>(
+        'SELECT id, predecessor, valid_from, body FROM record_versions WHERE valid_from > ? AND valid_from <= ? ORDER BY id',
+      )
+      .safeIntegers(true),
+    version: db.prepare<[bigint], VersionRow>('SELECT id, predecessor, valid_from, body FROM record_versions WHERE id = ?').safeIntegers(true),
+    countryRowsOf: db.prepare<[bigint], ScopeRow>(
+      "SELECT 'country' AS kind, country AS key, 0 AS years, roles, counterparts FROM country_entries WHERE version = ?",
+    ),
+    anniversaryRowsOf: db.prepare<[bigint], ScopeRow>(
+      "SELECT 'anniversary' AS kind, anchor_id AS key, years, roles, counterparts FROM anniversary_entries WHERE version = ?",
+    ),
+  };
+}
+
+export class TimelineReader {
+  private readonly sql: ReturnType<typeof prepare>;
+
+  constructor(db: Database.Database) {
+    this.sql = prepare(db);
+  }
+
+  /** The position of the last event the read models hold; undefined while they hold none. */
+  checkpoint(): Position | undefined {
+    return this.sql.checkpoint.get(PROJECTION);
+  }
+
+  /** The last position recorded at or before the instant (ms since the epoch); undefined if none was. */
+  positionAt(ms: number): Position | undefined {
+    return this.sql.positionAt.get(ms);
+  }
+
+  countryPage(query: CountryPageQuery): CountryPage {
+    const days = dayBounds(query.from, query.to);
+    const counterpart = query.counterpart === undefined ? null : JSON.stringify(query.counterpart);
+    const rows = this.sql.countryPage.all(
+      query.country,
+      query.after?.sortDay ?? -1,
+      query.after?.createdPosition ?? -1n,
+      days.low,
+      days.high,
+      days.from,
+      typeMask(query.types),
+      counterpart,
+      counterpart,
+      query.at,
+      query.at,
+      query.limit + 1,
+    );
+    const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
+    return {
+      entries: page.map((row) => entryJson(row.body, row)),
+      next: rows.length > query.limit && last ? { sortDay: Number(last.sort_day), createdPosition: last.created_position } : undefined,
+    };
+  }
+
+  /** Whether the country's timeline has an entry at that key as of `at`: how a cursor is checked. */
+  hasCountryEntry(country: CountryCode, key: EntryKey, at: Position): boolean {
+    return this.sql.countryEntryAt.get(country, key.sortDay, key.createdPosition, at, at) !== undefined;
+  }
+
+  anchorAt(anchorId: string, at: Position): AnchorVersion | undefined {
+    const row = this.sql.anchorAt.get(anchorId, at, at);
+    return row && { anchor: JSON.parse(row.data) as AnchorData, revision: row.revision };
+  }
+
+  /** Every anchor as it now stands, by id. */
+  currentAnchors(): AnchorVersion[] {
+    return this.sql.currentAnchors.all(END).map((row) => ({ anchor: JSON.parse(row.data) as AnchorData, revision: row.revision }));
+  }
+
+  /** The anchor's anniversaries that records mark as of `at` (one, given `years`), ascending. */
+  anniversaries(anchorId: string, at: Position, years?: number): AnniversaryEntries[] {
+    const groups: { years: number; entries: string[] }[] = [];
+    for (const row of this.sql.anniversaries.iterate(anchorId, years ?? 1, years ?? Number.MAX_SAFE_INTEGER, at, at)) {
+      const group = groups[groups.length - 1];
+      if (group?.years === row.years) group.entries.push(entryJson(row.body, row));
+      else groups.push({ years: row.years, entries: [entryJson(row.body, row)] });
+    }
+    return groups;
+  }
+
+  /** How many records mark each anniversary of each anchor as of `at`, by anchor then years. */
+  anniversaryCounts(at: Position): AnniversaryCountRow[] {
+    return this.sql.anniversaryCounts.all(at, at).map((row) => ({
+      anchorId: row.anchor_id,
+      years: row.years,
+      year: Math.floor(row.sort_day / 10_000),
+      count: row.count,
+    }));
+  }
+
+  /**
+   * What changed in the timelines (or in one) by the events in (after, upTo]: an upsert for every
+   * row of each new version, a remove for every row of its predecessor whose timeline the new
+   * version left. In log order. It walks the versions made in that range, whatever their scope:
+   * meant for the recent past a live subscriber asks about.
+   */
+  changesBetween(after: Position, upTo: Position, scope?: TimelineScope): TimelineChange[] {
+    const changes: TimelineChange[] = [];
+    for (const version of this.sql.versionsBetween.iterate(after, upTo)) {
+      const rows = this.rowsOf(version.id, scope);
+      const before = version.predecessor === null ? undefined : this.sql.version.get(version.predecessor);
+      const left = before?.body ? this.rowsOf(before.id, scope).filter((old) => !rows.some((row) => sameScope(row, old))) : [];
+      for (const row of left) changes.push(change(version.valid_from, 'remove', row, before!.body!));
+      for (const row of rows) changes.push(change(version.valid_from, 'upsert', row, version.body!));
+    }
+    return changes;
+  }
+
+  private rowsOf(version: bigint, scope: TimelineScope | undefined): ScopeRow[] {
+    const countries = scope === undefined || 'country' in scope ? this.sql.countryRowsOf.all(version) : [];
+    const anniversaries = scope === undefined || 'anchorId' in scope ? this.sql.anniversaryRowsOf.all(version) : [];
+    return [...countries, ...anniversaries].filter((row) => inScope(row, scope));
+  }
+}
+
+function inScope(row: ScopeRow, scope: TimelineScope | undefined): boolean {
+  if (scope === undefined) return true;
+  if ('country' in scope) return row.key === scope.country;
+  return row.key === scope.anchorId && (scope.years === undefined || row.years === scope.years);
+}
+
+const sameScope = (a: ScopeRow, b: ScopeRow): boolean => a.kind === b.kind && a.key === b.key && a.years === b.years;
+
+function change(position: Position, kind: 'upsert' | 'remove', row: ScopeRow, body: string): TimelineChange {
+  const scope = row.kind === 'country' ? { country: row.key } : { anchorId: row.key, years: row.years };
+  return { position, scope, change: kind, entry: JSON.parse(entryJson(body, row)) as TimelineEntry };
+}
+
+function typeMask(types: readonly FactType[] | undefined): number {
+  if (types === undefined) return ALL_TYPES;
+  return types.reduce((mask, type) => mask | (1 << FACT_TYPES.indexOf(type)), 0);
+}
+
+/** The first-day range that can hold entries overlapping [from, to], and the day `from` starts. */
+function dayBounds(from: PartialDate | undefined, to: PartialDate | undefined): { low: number; high: number; from: number } {
+  const start = from === undefined ? NO_DAY.low : dayNumber(firstDay(from));
+  return {
+    low: from === undefined ? NO_DAY.low : start - LONGEST_SPAN,
+    high: to === undefined ? NO_DAY.high : dayNumber(lastDay(to)),
+    from: start,
+  };
+}

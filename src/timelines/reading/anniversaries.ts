@@ -1,0 +1,98 @@
+// GET /api/timelines/anniversaries[/:anchorId[/:years]]: which anniversaries records mark, and
+// the records marking each, as things stand or as they stood at an instant.
+
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { yearOf } from '../../domain/partial-date';
+import { failWith } from '../../http/problem';
+import type { Position } from '../../store/event-store';
+import { isMilestone } from '../../../projections/anniversaries';
+import type { TimelineReader } from '../read-model/reader';
+import { Timelines } from '../timelines.service';
+import * as json from './json';
+import { Params, type RawQuery } from './params';
+
+/** Anniversaries are counted in years from a four-digit year. */
+const MAX_YEARS = 9999;
+
+export interface AnniversaryParams {
+  /** Absent: every anchor's anniversaries, counted. */
+  readonly anchorId?: string;
+  /** Present: that one anniversary of the anchor. */
+  readonly years?: number;
+  /** The instant, in ms since the epoch. */
+  readonly asOf?: number;
+}
+
+export function anniversaryParams(path: { anchorId?: string; years?: string }, query: RawQuery): AnniversaryParams {
+  const params = new Params(query, ['asOf']);
+  const parsed = {
+    anchorId: path.anchorId === undefined ? undefined : params.anchorId('anchorId', path.anchorId),
+    years: path.years === undefined ? undefined : params.integer('years', 1, MAX_YEARS, 0, path.years),
+    asOf: params.instant('asOf'),
+  };
+  params.done();
+  return parsed;
+}
+
+export interface AnniversaryCount {
+  readonly anchorId: string;
+  readonly years: number;
+  readonly year: number;
+  readonly milestone: boolean;
+  readonly count: number;
+}
+
+export class AnniversaryCountsQuery {
+  constructor(readonly params: AnniversaryParams) {}
+}
+
+@QueryHandler(AnniversaryCountsQuery)
+export class AnniversaryCountsHandler implements IQueryHandler<AnniversaryCountsQuery, AnniversaryCount[]> {
+  constructor(private readonly timelines: Timelines) {}
+
+  async execute({ params }: AnniversaryCountsQuery): Promise<AnniversaryCount[]> {
+    return anniversaryCounts(this.timelines.reader, params);
+  }
+}
+
+export function anniversaryCounts(reader: TimelineReader, params: AnniversaryParams): AnniversaryCount[] {
+  const at = readPosition(reader, params);
+  if (at === undefined) return [];
+  return reader.anniversaryCounts(at).map(({ anchorId, years, year, count }) => ({ anchorId, years, year, milestone: isMilestone(years), count }));
+}
+
+export class AnchorAnniversariesQuery {
+  constructor(readonly params: AnniversaryParams & { readonly anchorId: string }) {}
+}
+
+/** Answers JSON text: the anchor as it then stood, and its anniversaries (or the one asked for). */
+@QueryHandler(AnchorAnniversariesQuery)
+export class AnchorAnniversariesHandler implements IQueryHandler<AnchorAnniversariesQuery, string> {
+  constructor(private readonly timelines: Timelines) {}
+
+  async execute({ params }: AnchorAnniversariesQuery): Promise<string> {
+    return anchorAnniversaries(this.timelines.reader, params);
+  }
+}
+
+export function anchorAnniversaries(reader: TimelineReader, params: AnniversaryParams & { readonly anchorId: string }): string {
+  const at = readPosition(reader, params);
+  const anchor = at === undefined ? undefined : reader.anchorAt(params.anchorId, at)?.anchor;
+  // An anchor not defined as of that moment did not exist then.
+  if (at === undefined || anchor === undefined) return failWith({ code: 'anchor_not_found', anchorId: params.anchorId });
+  const found = reader.anniversaries(params.anchorId, at, params.years);
+  const anniversary = (years: number, entries: readonly string[]) => ({
+    years: json.value(years),
+    year: json.value(yearOf(anchor.date) + years),
+    milestone: json.value(isMilestone(years)),
+    entries: json.array(entries),
+  });
+  const head = { anchor: json.value(anchor), position: json.position(at) };
+  if (params.years === undefined) {
+    return json.object({ ...head, anniversaries: json.array(found.map((group) => json.object(anniversary(group.years, group.entries)))) });
+  }
+  return json.object({ ...head, ...anniversary(params.years, found[0]?.entries ?? []) });
+}
+
+const readPosition = (reader: TimelineReader, params: AnniversaryParams): Position | undefined =>
+  params.asOf === undefined ? reader.checkpoint() : reader.positionAt(params.asOf);

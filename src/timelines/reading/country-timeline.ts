@@ -1,0 +1,98 @@
+// GET /api/timelines/countries/:code: one page of a country's timeline, as it stands or as it
+// stood at an instant, with a cursor to the next page that reads at the same position.
+
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import type { CountryCode, FactType, PartialDate } from '../../domain/events';
+import { failWith } from '../../http/problem';
+import type { Position } from '../../store/event-store';
+import type { TimelineReader } from '../read-model/reader';
+import { Timelines } from '../timelines.service';
+import { decodeCursor, encodeCursor, queryDigest, type Cursor } from './cursor';
+import * as json from './json';
+import { Params, type RawQuery } from './params';
+
+export const DEFAULT_LIMIT = 100;
+export const MAX_LIMIT = 500;
+const PARAMETERS = ['from', 'to', 'types', 'counterpart', 'asOf', 'limit', 'cursor'];
+
+export interface CountryTimelineParams {
+  readonly country: CountryCode;
+  readonly from?: PartialDate;
+  readonly to?: PartialDate;
+  readonly types?: readonly FactType[];
+  readonly counterpart?: CountryCode;
+  /** The instant, in ms since the epoch. */
+  readonly asOf?: number;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+/** Checks the route's path and query; throws a 400 naming every bad parameter. */
+export function countryTimelineParams(code: string, query: RawQuery): CountryTimelineParams {
+  const params = new Params(query, PARAMETERS);
+  const country = params.country('code', code);
+  const from = params.partialDate('from');
+  const to = params.partialDate('to');
+  params.dateRange(from, to);
+  const parsed = {
+    country: country ?? '',
+    from,
+    to,
+    types: params.types('types'),
+    counterpart: params.country('counterpart'),
+    asOf: params.instant('asOf'),
+    limit: params.integer('limit', 1, MAX_LIMIT, DEFAULT_LIMIT),
+    cursor: params.text('cursor'),
+  };
+  params.done();
+  return parsed;
+}
+
+export class CountryTimelineQuery {
+  constructor(readonly params: CountryTimelineParams) {}
+}
+
+/** Answers the page as JSON text. */
+@QueryHandler(CountryTimelineQuery)
+export class CountryTimelineHandler implements IQueryHandler<CountryTimelineQuery, string> {
+  constructor(private readonly timelines: Timelines) {}
+
+  async execute({ params }: CountryTimelineQuery): Promise<string> {
+    return countryTimeline(this.timelines.reader, params);
+  }
+}
+
+export function countryTimeline(reader: TimelineReader, params: CountryTimelineParams): string {
+  const query = digestOf(params);
+  const cursor = params.cursor === undefined ? undefined : checkedCursor(reader, params, query);
+  const at = cursor?.at ?? (params.asOf === undefined ? reader.checkpoint() : reader.positionAt(params.asOf));
+  const page = at === undefined ? { entries: [], next: undefined } : reader.countryPage({ ...params, at, after: cursor?.after });
+  return json.object({
+    country: json.value(params.country),
+    position: json.position(at),
+    entries: json.array(page.entries),
+    nextCursor: page.next && at !== undefined ? json.value(encodeCursor({ at, after: page.next, query })) : 'null',
+  });
+}
+
+const digestOf = (p: CountryTimelineParams): string =>
+  queryDigest([p.country, p.from ?? null, p.to ?? null, p.types ? [...p.types].sort() : null, p.counterpart ?? null, p.asOf ?? null]);
+
+/**
+ * The cursor, if it is one this query gave: it must decode, page this very query, read at a
+ * position the read models hold, and name an entry of the timeline as of that position.
+ */
+function checkedCursor(reader: TimelineReader, params: CountryTimelineParams, query: string): Cursor {
+  const decoded = decodeCursor(params.cursor!);
+  if (!decoded.ok) return refuse(decoded.reason);
+  const { cursor } = decoded;
+  if (cursor.query !== query) return refuse('belongs to another query: keep the first page’s parameters, but limit, when paging');
+  if (!isHeld(reader.checkpoint(), cursor.at) || !reader.hasCountryEntry(params.country, cursor.after, cursor.at)) {
+    return refuse('is not a cursor that this API gave');
+  }
+  return cursor;
+}
+
+const isHeld = (checkpoint: Position | undefined, at: Position): boolean => checkpoint !== undefined && at <= checkpoint;
+
+const refuse = (message: string): never => failWith({ code: 'invalid_input', errors: [{ path: 'cursor', message }] });

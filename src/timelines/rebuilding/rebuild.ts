@@ -1,0 +1,144 @@
+// Rebuilding the read models from the log without downtime: a fresh file is projected beside
+// the live one, from the start of the log, while the live one keeps serving and following. Once
+// the fresh one has reached the head, the live projector stops where it is, the fresh one
+// catches up to at least there, and the fresh file is promoted in one synchronous step (see
+// files.ts). Reads meet the old read models until that step and the new ones after it, both
+// whole; a page's cursor stays valid across it, since both answer the same for every position
+// they hold.
+
+import type { EventStore, Position } from '../../store/event-store';
+import { positionToString } from '../../store/event-store';
+import { close, discard, openRebuild, promote, type ReadModels } from '../read-model/files';
+import { Projector } from '../projector';
+
+/** Bigger batches than the live projector's: nobody waits on a rebuild's individual events. */
+const REBUILD_BATCH = 2000;
+
+export interface RebuildStatus {
+  readonly state: 'running' | 'done' | 'failed';
+  readonly startedAt: string;
+  readonly finishedAt?: string;
+  /** How far the rebuilt read models have got. */
+  readonly position: string | null;
+  /** The head of the log when the rebuild started: what it catches up to before taking over. */
+  readonly target: string | null;
+  readonly error?: string;
+}
+
+/** What a rebuild needs from the app whose read models it replaces. */
+export interface LiveReadModels {
+  /** Stops the live projector; answers the live read models and the position where they stopped. */
+  handOver(): Promise<{ readonly models: ReadModels; readonly position: Position | undefined }>;
+  /** The rebuilt read models are now the live ones; the old ones were closed. */
+  promoted(models: ReadModels, handedOverAt: Position | undefined): void;
+  /** The rebuild failed after the hand-over: go on with the live read models. */
+  resume(): void;
+}
+
+export class Rebuild {
+  private state: RebuildStatus['state'] = 'running';
+  private readonly startedAt: Date;
+  private finishedAt: Date | undefined;
+  private target: Position | undefined;
+  private projector: Projector | undefined;
+  private error: unknown;
+  private cancelled = false;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly dataDir: string,
+    private readonly live: LiveReadModels,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
+    this.startedAt = clock();
+  }
+
+  start(): void {
+    this.running ??= this.run();
+  }
+
+  status(): RebuildStatus {
+    const position = this.projector?.position;
+    return {
+      state: this.state,
+      startedAt: this.startedAt.toISOString(),
+      ...(this.finishedAt ? { finishedAt: this.finishedAt.toISOString() } : {}),
+      position: position === undefined ? null : positionToString(position),
+      target: this.target === undefined ? null : positionToString(this.target),
+      ...(this.state === 'failed' ? { error: this.error instanceof Error ? this.error.message : String(this.error) } : {}),
+    };
+  }
+
+  /** Gives the rebuild up (at shutdown): its file is dropped, the live read models stay. */
+  async cancel(): Promise<void> {
+    this.cancelled = true;
+    await this.projector?.stop();
+    await this.running;
+  }
+
+  private async run(): Promise<void> {
+    const rebuilt = openRebuild(this.dataDir);
+    const projector = rebuildingProjector(this.store, rebuilt);
+    this.projector = projector;
+    let handedOver = false;
+    try {
+      this.target = await this.store.headPosition();
+      if (this.target !== undefined) await projector.reached(this.target);
+      if (this.cancelled) throw new Error('the rebuild was cancelled');
+      const live = await this.live.handOver();
+      handedOver = true;
+      if (live.position !== undefined) await projector.reached(live.position);
+      await projector.stop();
+      this.live.promoted(promote(this.dataDir, rebuilt, live.models), live.position);
+      this.finish('done');
+    } catch (error) {
+      await projector.stop().catch(() => undefined);
+      discard(rebuilt);
+      if (handedOver) this.live.resume();
+      this.error = error;
+      this.finish('failed');
+    }
+  }
+
+  private finish(state: 'done' | 'failed'): void {
+    this.state = state;
+    this.finishedAt = this.clock();
+  }
+}
+
+export interface OfflineRebuildOptions {
+  /** Called after each batch with the position reached and the head it is heading for. */
+  readonly onProgress?: (position: Position, head: Position) => void;
+}
+
+/**
+ * Rebuilds the read models of `dataDir` from the log, for `annals rebuild`, with no server running
+ * on that folder (a running server owns the live file: ask it with POST /api/admin/projections/rebuild).
+ * Answers the position the rebuilt read models hold, undefined for an empty log.
+ */
+export async function rebuildReadModels(store: EventStore, dataDir: string, options: OfflineRebuildOptions = {}): Promise<Position | undefined> {
+  const head = await store.headPosition();
+  const rebuilt = openRebuild(dataDir);
+  const projector = rebuildingProjector(store, rebuilt, head === undefined ? undefined : (at) => options.onProgress?.(at, head));
+  try {
+    if (head !== undefined) await projector.reached(head);
+    await projector.stop();
+    const position = rebuilt.writer.checkpoint;
+    close(promote(dataDir, rebuilt));
+    return position;
+  } catch (error) {
+    await projector.stop().catch(() => undefined);
+    discard(rebuilt);
+    throw error;
+  }
+}
+
+function rebuildingProjector(store: EventStore, models: ReadModels, onProgress?: (position: Position) => void): Projector {
+  return new Projector(store, models.writer, {
+    batchSize: REBUILD_BATCH,
+    retry: false,
+    quiet: true,
+    onCommitted: onProgress && ((_, after) => onProgress(after)),
+  }).start();
+}

@@ -1,0 +1,254 @@
+// The read models' answer as of any instant equals the pure replay of the log up to that instant,
+// for random histories: records, corrections (of dates, countries, anchors), retractions, anchors
+// defined (also after records that commemorate them) and revised, and events of other streams,
+// interleaved, recorded at increasing instants (several in the same millisecond too), projected
+// in batches of random sizes. And the change feed leads from any position's timeline to the next.
+
+import fc from 'fast-check';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FACT_TYPES, type Actor, type AnchorData, type FactChanges, type FactType, type FactsByType, type PartialDate } from '../../src/domain/events';
+import { EmbeddedEventStore } from '../../src/store/embedded-store';
+import type { Position, StoredEvent } from '../../src/store/event-store';
+import { replayAnniversaries, replayAnniversarySummary, replayCountryTimeline } from '../../projections/replay';
+import type { TimelineEntry } from '../../projections/timeline';
+import { close, openLive, type ReadModels } from '../../src/timelines/read-model/files';
+import { Projector } from '../../src/timelines/projector';
+import { countryTimeline } from '../../src/timelines/reading/country-timeline';
+import { anchorAnniversaries, anniversaryCounts } from '../../src/timelines/reading/anniversaries';
+import { ProblemException } from '../../src/http/problem';
+import { EventLog } from '../fixtures/seed-events';
+import { appendLog, asJson, positionText } from './support';
+
+const COUNTRIES = ['KP', 'CN', 'RU', 'SU', 'US'] as const;
+const ANCHORS = ['armistice', 'cpv-entry', 'liberation'] as const;
+const START = Date.parse('2025-09-01T08:00:00.000Z');
+
+// ---- histories ----
+
+const partialDate = (min: number, max: number): fc.Arbitrary<PartialDate> =>
+  fc.tuple(fc.integer({ min, max }), fc.integer({ min: 0, max: 12 }), fc.integer({ min: 0, max: 28 })).map(([year, month, day]) =>
+    month === 0 ? `${year}` : day === 0 ? `${year}-${pad(month)}` : `${year}-${pad(month)}-${pad(day)}`,
+  );
+const pad = (n: number) => String(n).padStart(2, '0');
+const country = fc.constantFrom(...COUNTRIES);
+const countries = fc.uniqueArray(country, { maxLength: 3 });
+const anchorIds = fc.uniqueArray(fc.constantFrom(...ANCHORS), { maxLength: 2 });
+
+const op = fc.oneof(
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('anchor' as const), anchor: fc.constantFrom(...ANCHORS), date: partialDate(1940, 1960), name: fc.constantFrom('first name', 'second name') }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      op: fc.constant('record' as const),
+      type: fc.constantFrom(...FACT_TYPES),
+      occurredOn: partialDate(1940, 2030),
+      actor: country,
+      host: country,
+      others: countries,
+      commemorates: anchorIds,
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      op: fc.constant('correct' as const),
+      target: fc.nat(),
+      occurredOn: fc.option(partialDate(1940, 2030), { nil: undefined }),
+      countries: fc.option(countries, { nil: undefined }),
+      commemorates: fc.option(anchorIds, { nil: undefined }),
+      actor: fc.option(country, { nil: undefined }),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('retract' as const), target: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('other' as const) }) },
+);
+
+type Op = typeof op extends fc.Arbitrary<infer T> ? T : never;
+
+const ACTOR_FIELD: Record<FactType, string> = { MonumentAnnounced: 'announcedBy', VisitMade: 'visitor', WreathSent: 'sender', StatementIssued: 'speaker' };
+
+function fact(o: Extract<Op, { op: 'record' }>): FactsByType[FactType] {
+  const who: Actor = { name: `someone from ${o.actor}`, country: o.actor };
+  const where = { country: o.host, name: `a site in ${o.host}` };
+  const common = { occurredOn: o.occurredOn, summary: `a ${o.type}`, sources: [{ publisher: 'TASS' }], commemorates: o.commemorates, countries: o.others };
+  switch (o.type) {
+    case 'MonumentAnnounced':
+      return { ...common, monument: { name: 'a monument', kind: 'new', place: where }, announcedBy: who };
+    case 'VisitMade':
+      return { ...common, visitor: who, site: where };
+    case 'WreathSent':
+      return { ...common, sender: who, site: where, tribute: 'wreath' };
+    case 'StatementIssued':
+      return { ...common, speaker: who, place: where };
+  }
+}
+
+/** The history as events, each at its instant: minutes apart, or in the same millisecond. */
+function history(ops: readonly Op[], gaps: readonly number[]): StoredEvent[] {
+  const log = new EventLog();
+  const events: StoredEvent[] = [];
+  const records: { id: string; type: FactType }[] = [];
+  let clock = START;
+  ops.forEach((o, i) => {
+    clock += gaps[i] * 60_000;
+    const at = new Date(clock).toISOString();
+    const before = log.events.length;
+    if (o.op === 'anchor') {
+      const anchor: AnchorData = { anchorId: o.anchor, name: o.name, date: o.date, countries: ['KP'] };
+      log.anchor(anchor, at);
+    } else if (o.op === 'record') {
+      log.record(o.type, `r-${i}`, fact(o) as FactsByType[typeof o.type], at);
+      records.push({ id: `r-${i}`, type: o.type });
+    } else if (o.op === 'correct' && records.length > 0) {
+      const target = records[o.target % records.length];
+      const changes: Record<string, unknown> = { summary: `corrected at ${i}` };
+      if (o.occurredOn) changes.occurredOn = o.occurredOn;
+      if (o.countries) changes.countries = o.countries;
+      if (o.commemorates) changes.commemorates = o.commemorates;
+      if (o.actor) changes[ACTOR_FIELD[target.type]] = { name: 'someone else', country: o.actor };
+      log.correct(target.id, changes as FactChanges, 'corrected', at);
+    } else if (o.op === 'retract' && records.length > 0) {
+      // Also of a record already retracted: the fold ignores it, and so must the read models.
+      log.retract(records[o.target % records.length].id, 'wrong', at);
+    } else if (o.op === 'other') {
+      events.push({ id: `other-${i}`, stream: `elsewhere-${i}`, revision: 0, position: 0n, type: 'SomethingElse', data: { i }, metadata: { recordedAt: at } });
+    }
+    events.push(...log.events.slice(before));
+  });
+  return events;
+}
+
+const histories = fc
+  .array(op, { minLength: 1, maxLength: 40 })
+  .chain((ops) => fc.tuple(fc.constant(ops), fc.array(fc.constantFrom(0, 0, 1, 2, 5), { minLength: ops.length, maxLength: ops.length })))
+  .map(([ops, gaps]) => history(ops, gaps));
+
+// ---- the read models over a history ----
+
+async function withReadModels<T>(events: readonly StoredEvent[], batchSize: number, check: (log: StoredEvent[], models: ReadModels) => T): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'annals-as-of-'));
+  const store = new EmbeddedEventStore(dir);
+  const models = openLive(dir);
+  try {
+    const log = await appendLog(store, events);
+    const projector = new Projector(store, models.writer, { batchSize, quiet: true }).start();
+    const head = await store.headPosition();
+    if (head !== undefined) await projector.reached(head);
+    await projector.stop();
+    return check(log, models);
+  } finally {
+    close(models);
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Every page of a country's timeline, read through the cursors. */
+function allPages(models: ReadModels, country: string, asOf: number | undefined, limit: number) {
+  const entries: unknown[] = [];
+  let cursor: string | undefined;
+  let position: string | null = null;
+  for (let page = 0; page < 100; page++) {
+    const answer = JSON.parse(countryTimeline(models.reader, { country, asOf, limit, cursor }));
+    entries.push(...answer.entries);
+    position = answer.position;
+    if (answer.nextCursor === null) return { position, entries };
+    cursor = answer.nextCursor;
+  }
+  throw new Error('more than 100 pages');
+}
+
+function anchorAnswer(models: ReadModels, anchorId: string, asOf: number | undefined): unknown {
+  try {
+    return JSON.parse(anchorAnniversaries(models.reader, { anchorId, asOf }));
+  } catch (error) {
+    if (error instanceof ProblemException && error.problem.status === 404) return 'not found';
+    throw error;
+  }
+}
+
+const instantsOf = (log: readonly StoredEvent[]) => log.map((event) => Date.parse(String(event.metadata['recordedAt'])));
+
+describe('the read models as of an instant', () => {
+  it('equal the pure replay of the log up to that instant: country timelines page by page, anniversaries, counts', async () => {
+    await fc.assert(
+      fc.asyncProperty(histories, fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 4 }), fc.array(fc.double({ min: -0.05, max: 1.05, noNaN: true }), { minLength: 1, maxLength: 5 }), async (events, batchSize, limit, fractions) =>
+        withReadModels(events, batchSize, (log, models) => {
+          const times = log.length > 0 ? instantsOf(log) : [START];
+          const first = times[0];
+          const last = times[times.length - 1];
+          // Instants between and around the events, and the events' own (asOf includes its instant).
+          const instants: (number | undefined)[] = [undefined, ...fractions.map((f) => Math.round(first + f * (last - first))), ...times.slice(0, 3), times[times.length - 1] - 1];
+          for (const ms of instants) {
+            const asOf = ms === undefined ? undefined : new Date(ms).toISOString();
+            for (const country of COUNTRIES) {
+              const replayed = replayCountryTimeline(log, country, { asOf });
+              expect(allPages(models, country, ms, limit)).toEqual({ position: positionText(replayed.position), entries: asJson(replayed.entries) });
+            }
+            const summary = replayAnniversarySummary(log, { asOf });
+            expect(anniversaryCounts(models.reader, { asOf: ms })).toEqual(summary);
+            for (const anchorId of ANCHORS) {
+              const replayed = replayAnniversaries(log, anchorId, { asOf });
+              const expected = replayed.anchor === undefined
+                ? 'not found'
+                : { anchor: replayed.anchor, position: positionText(replayed.position), anniversaries: JSON.parse(JSON.stringify(replayed.anniversaries)) };
+              expect(anchorAnswer(models, anchorId, ms)).toEqual(expected);
+            }
+          }
+        }),
+      ),
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 60) },
+    );
+  }, 120_000);
+
+  it('with filters (from, to, types, counterpart), equal the replay with the same filters', async () => {
+    const filters = fc.record(
+      {
+        from: partialDate(1940, 2030),
+        to: partialDate(1940, 2030),
+        types: fc.uniqueArray(fc.constantFrom(...FACT_TYPES), { minLength: 1 }),
+        counterpart: country,
+      },
+      { requiredKeys: [] },
+    );
+    await fc.assert(
+      fc.asyncProperty(histories, fc.array(fc.tuple(country, filters), { minLength: 1, maxLength: 6 }), async (events, asked) =>
+        withReadModels(events, 50, (log, models) => {
+          for (const [code, filter] of asked) {
+            const replayed = replayCountryTimeline(log, code, filter);
+            const answer = JSON.parse(countryTimeline(models.reader, { country: code, ...filter, limit: 500 }));
+            expect(answer.entries).toEqual(asJson(replayed.entries));
+          }
+        }),
+      ),
+      { numRuns: 40 },
+    );
+  }, 120_000);
+
+  it('change by change, lead from the timeline as of any position to the timeline as it stands', async () => {
+    await fc.assert(
+      fc.asyncProperty(histories, fc.double({ min: 0, max: 1, noNaN: true }), async (events, fraction) =>
+        withReadModels(events, 3, (log, models) => {
+          if (log.length === 0) return;
+          const from: Position = log[Math.floor(fraction * (log.length - 1))].position;
+          const head = log[log.length - 1].position;
+          for (const country of COUNTRIES) {
+            const byRecord = new Map(replayCountryTimeline(log.filter((e) => e.position <= from), country).entries.map((e) => [e.recordId, e]));
+            for (const change of models.reader.changesBetween(from, head, { country })) {
+              expect(change.scope).toEqual({ country });
+              if (change.change === 'upsert') byRecord.set(change.entry.recordId, change.entry);
+              else expect(byRecord.delete(change.entry.recordId)).toBe(true);
+            }
+            const now = replayCountryTimeline(log, country).entries;
+            expect(sortById([...byRecord.values()])).toEqual(sortById(now));
+          }
+        }),
+      ),
+      { numRuns: 40 },
+    );
+  }, 120_000);
+});
+
+const sortById = (entries: TimelineEntry[]) => [...entries].sort((a, b) => (a.recordId < b.recordId ? -1 : 1));
