@@ -166,15 +166,17 @@ async function applyFile(path: string, facts: FileFacts, store: EventStore, comm
       await apply();
       continue;
     }
-    const chainKey = line.kind === 'event' ? line.event.stream : line.kind === 'fact' ? line.key : line.record;
-    const task = (chains.get(chainKey) ?? Promise.resolve()).then(apply);
-    chains.set(chainKey, task);
+    const chainKey = line.kind === 'fact' ? line.key : line.kind === 'event' ? undefined : line.record;
+    // An exported event is appended at once, in file order, so the log keeps its order: the
+    // embedded store commits queued appends first come, first served. Records keep theirs by chain.
+    const task = chainKey === undefined ? apply() : (chains.get(chainKey) ?? Promise.resolve()).then(apply);
+    if (chainKey !== undefined) chains.set(chainKey, task);
     inFlight.add(task);
     void task.finally(() => {
       inFlight.delete(task);
-      if (chains.get(chainKey) === task) chains.delete(chainKey);
+      if (chainKey !== undefined && chains.get(chainKey) === task) chains.delete(chainKey);
     });
-    if (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
+    if (inFlight.size >= IN_FLIGHT || (chainKey === undefined && store.kind !== 'embedded')) await Promise.race(inFlight);
   }
   await Promise.all(inFlight);
   report.finish(`${done} lines, ${appended} new events`);

@@ -43,7 +43,7 @@ const bar = (page: Page, recordId: string) => page.locator('#timeline .vis-item.
 
 async function open(page: Page, server: TestServer, path: string): Promise<void> {
   await page.goto(server.url + path);
-  await page.waitForSelector('body[data-state="ready"]', { timeout: WAIT_MS });
+  await page.waitForSelector('body[data-state="ready"], body[data-state="welcome"]', { timeout: WAIT_MS });
 }
 
 async function screenshot(page: Page, name: string): Promise<void> {
@@ -191,8 +191,9 @@ inBrowser('the dashboard, in Chromium', () => {
   it('shows the archive as it stood at asOf: no later record, no later correction', async () => {
     await open(page, server, `/?country=KP&asOf=${encodeURIComponent(beforeCorrection)}`);
     const kimVisit = seed.id(SEED_RECORDS.kimVisit2020);
-    await page.waitForSelector(row(kimVisit), { timeout: WAIT_MS });
+    await page.waitForSelector(card(kimVisit), { timeout: WAIT_MS });
     expect(await page.locator(`${row(kimVisit)} time`).getAttribute('datetime')).toBe('2020-10-22'); // not yet corrected
+    expect(await page.locator(`${card(kimVisit)} time`).textContent()).toBe('22 Oct 2020');
     expect(await page.locator(`${row(kimVisit)} .row-corrected`).count()).toBe(0);
     expect(await page.locator(row(laterRecordId)).count()).toBe(0); // not yet recorded
     expect(await page.locator(card(laterRecordId)).count()).toBe(0);
