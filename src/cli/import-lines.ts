@@ -59,51 +59,58 @@ const prefixed = (prefix: string, errors: readonly FieldError[]): FieldError[] =
  * correction names exist, of which type; are the anchors defined) is checked by the importer.
  */
 export function checkLine(value: unknown): Checked {
-  if (!isObject(value)) return { ok: false, errors: [{ path: '(line)', message: 'must be a JSON object' }] };
-  if ('position' in value && 'stream' in value) return checkEvent(value);
+  const errors = lineErrors(value);
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, line: interpretLine(value as Record<string, unknown>) };
+}
+
+/**
+ * What a checked line asks for. A valid body is its own data (validation transforms nothing), so
+ * a line checked once can be read again, on the second pass, without checking it again.
+ */
+export function interpretLine(value: Record<string, unknown>): ImportLine {
+  if ('position' in value && 'stream' in value) return { kind: 'event', event: value as unknown as ExportedEvent };
+  const body = value.body as Record<string, unknown>;
+  const [key, record] = [value.key as string, value.record as string];
+  switch (value.kind) {
+    case 'anchor':
+      return { kind: 'anchor', anchor: { ...(body as unknown as Omit<AnchorData, 'anchorId'>), anchorId: value.id as string } };
+    case 'correction':
+      return { kind: 'correction', key, record, changes: body.changes as FactChanges, reason: body.reason as string };
+    case 'retraction':
+      return { kind: 'retraction', key, record, reason: body.reason as string };
+    default:
+      return { kind: 'fact', factKind: value.kind as FactKind, key, body };
+  }
+}
+
+function lineErrors(value: unknown): FieldError[] {
+  if (!isObject(value)) return [{ path: '(line)', message: 'must be a JSON object' }];
+  if ('position' in value && 'stream' in value) return eventErrors(value);
   const kind = value.kind;
-  if (typeof kind !== 'string' || !KINDS.includes(kind)) return { ok: false, errors: [{ path: 'kind', message: `must be one of: ${KINDS.join(', ')}` }] };
+  if (typeof kind !== 'string' || !KINDS.includes(kind)) return [{ path: 'kind', message: `must be one of: ${KINDS.join(', ')}` }];
   const allowed = LINE_FIELDS[kind] ?? LINE_FIELDS.fact;
   const unknown = Object.keys(value).filter((field) => !allowed.includes(field)).map((path) => ({ path, message: 'is not a known field' }));
-  const checked = checkKind(kind, value);
-  const errors = [...unknown, ...(checked.ok ? [] : checked.errors)];
-  return errors.length > 0 ? { ok: false, errors } : checked;
+  return [...unknown, ...kindErrors(kind, value)];
 }
 
-function checkKind(kind: string, value: Record<string, unknown>): Checked {
-  if (kind === 'anchor') return checkAnchor(value);
-  const key = checkKey(value.key, 'key');
-  if (kind === 'correction' || kind === 'retraction') return checkLifecycle(kind, value, key);
-  const body = validateFact(kind as FactKind, value.body);
-  const errors = [...key, ...(body.ok ? [] : prefixed('body', body.errors))];
-  if (errors.length > 0 || !body.ok) return { ok: false, errors };
-  return { ok: true, line: { kind: 'fact', factKind: kind as FactKind, key: value.key as string, body: body.value } };
+function kindErrors(kind: string, value: Record<string, unknown>): FieldError[] {
+  if (kind === 'anchor') {
+    const id = validateAnchorId(value.id, 'id');
+    return [...(id.ok ? [] : id.errors), ...bodyErrors(validateBody(AnchorBody, value.body))];
+  }
+  const key = keyErrors(value.key, 'key');
+  if (kind === 'correction') return [...key, ...keyErrors(value.record, 'record'), ...bodyErrors(validateBody(ImportCorrectionBody, value.body))];
+  if (kind === 'retraction') return [...key, ...keyErrors(value.record, 'record'), ...bodyErrors(validateBody(ImportRetractionBody, value.body))];
+  return [...key, ...bodyErrors(validateFact(kind as FactKind, value.body))];
 }
 
-function checkAnchor(value: Record<string, unknown>): Checked {
-  const id = validateAnchorId(value.id, 'id');
-  const body = validateBody(AnchorBody, value.body);
-  const errors = [...(id.ok ? [] : id.errors), ...(body.ok ? [] : prefixed('body', body.errors))];
-  if (!id.ok || !body.ok || errors.length > 0) return { ok: false, errors };
-  return { ok: true, line: { kind: 'anchor', anchor: { ...body.value, anchorId: id.value } } };
-}
+const bodyErrors = (validation: { ok: boolean; errors?: readonly FieldError[] }): FieldError[] =>
+  validation.ok ? [] : prefixed('body', validation.errors ?? []);
 
-function checkLifecycle(kind: 'correction' | 'retraction', value: Record<string, unknown>, keyErrors: FieldError[]): Checked {
-  const record = checkKey(value.record, 'record');
-  const body = kind === 'correction' ? validateBody(ImportCorrectionBody, value.body) : validateBody(ImportRetractionBody, value.body);
-  const errors = [...keyErrors, ...record, ...(body.ok ? [] : prefixed('body', body.errors))];
-  if (errors.length > 0 || !body.ok) return { ok: false, errors };
-  const common = { key: value.key as string, record: value.record as string, reason: body.value.reason };
-  return {
-    ok: true,
-    line: kind === 'correction' ? { kind, ...common, changes: (body.value as ImportCorrectionBody).changes } : { kind, ...common },
-  };
-}
-
-const checkKey = (key: unknown, path: string): FieldError[] =>
+const keyErrors = (key: unknown, path: string): FieldError[] =>
   typeof key === 'string' && isIdempotencyKey(key) ? [] : [{ path, message: 'must be 1..255 printable ASCII characters' }];
 
-function checkEvent(value: Record<string, unknown>): Checked {
+function eventErrors(value: Record<string, unknown>): FieldError[] {
   const errors: FieldError[] = Object.keys(value).filter((f) => !EVENT_FIELDS.includes(f)).map((path) => ({ path, message: 'is not a known field' }));
   const need = (ok: boolean, path: string, message: string) => ok || errors.push({ path, message });
   need(typeof value.position === 'string' && /^\d+$/.test(value.position), 'position', 'must be a string of digits');
@@ -113,7 +120,7 @@ function checkEvent(value: Record<string, unknown>): Checked {
   need(typeof value.type === 'string' && value.type.length > 0, 'type', 'must be an event type');
   need(value.data !== undefined, 'data', 'is required');
   need(isObject(value.metadata), 'metadata', 'must be an object');
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, line: { kind: 'event', event: value as unknown as ExportedEvent } };
+  return errors;
 }
 
 /** The correction's changes checked against the type of the record they correct. */

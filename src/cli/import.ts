@@ -14,7 +14,7 @@ import type { CommandContext } from '../recording/context';
 import { CorrectRecordCommand, RecordFactCommand, RetractRecordCommand, type Recorded } from '../recording/record-commands';
 import { PutAnchorCommand } from '../anchors/anchor-commands';
 import { describeError } from './errors';
-import { checkChanges, checkLine, type ExportedEvent, type ImportLine } from './import-lines';
+import { checkChanges, checkLine, interpretLine, type ExportedEvent, type ImportLine } from './import-lines';
 import { parseJson, readLines } from './ndjson';
 import { progress } from './progress';
 
@@ -63,9 +63,9 @@ async function checkFile(path: string, store: EventStore): Promise<FileFacts> {
   let badLines = 0;
   for await (const { number, text } of readLines(path)) {
     count++;
-    const found = await checkOne(text, keys, anchors, store);
+    const { errors: found, line } = await checkOne(text, keys, anchors, store);
     for (const error of found) errors.push({ line: number, ...error });
-    if (found.length === 0) rememberLine(text, number, keys, anchors);
+    if (line) rememberLine(line, number, keys, anchors);
     else badLines++;
     report.tick(count);
   }
@@ -74,12 +74,18 @@ async function checkFile(path: string, store: EventStore): Promise<FileFacts> {
   return { count };
 }
 
-async function checkOne(text: string, keys: Map<string, { line: number; type?: FactType }>, anchors: Set<string>, store: EventStore): Promise<FieldError[]> {
+async function checkOne(
+  text: string,
+  keys: Map<string, { line: number; type?: FactType }>,
+  anchors: Set<string>,
+  store: EventStore,
+): Promise<{ errors: FieldError[]; line?: ImportLine }> {
   const parsed = parseJson(text);
-  if (!parsed.ok) return [{ path: '(line)', message: parsed.reason }];
+  if (!parsed.ok) return { errors: [{ path: '(line)', message: parsed.reason }] };
   const checked = checkLine(parsed.value);
-  if (!checked.ok) return checked.errors;
-  return checkAgainstFileAndStore(checked.line, keys, anchors, store);
+  if (!checked.ok) return { errors: checked.errors };
+  const errors = await checkAgainstFileAndStore(checked.line, keys, anchors, store);
+  return errors.length > 0 ? { errors } : { errors, line: checked.line };
 }
 
 /** What a line needs from the lines before it or from the archive. */
@@ -119,10 +125,7 @@ async function storedType(store: EventStore, recordKey: string): Promise<FactTyp
   return events?.[0].type as FactType | undefined;
 }
 
-function rememberLine(text: string, number: number, keys: Map<string, { line: number; type?: FactType }>, anchors: Set<string>): void {
-  const checked = checkLine(JSON.parse(text));
-  if (!checked.ok) return;
-  const line = checked.line;
+function rememberLine(line: ImportLine, number: number, keys: Map<string, { line: number; type?: FactType }>, anchors: Set<string>): void {
   if (line.kind === 'anchor') anchors.add(line.anchor.anchorId);
   else if (line.kind === 'fact') keys.set(line.key, { line: number, type: FACT_KINDS[line.factKind] });
   else if (line.kind !== 'event') keys.set(line.key, { line: number });
@@ -144,9 +147,7 @@ async function applyFile(path: string, facts: FileFacts, store: EventStore, comm
   const failures: LineError[] = [];
 
   for await (const { number, text } of readLines(path)) {
-    const checked = checkLine(JSON.parse(text));
-    if (!checked.ok) throw new Error(`line ${number} changed while importing`);
-    const line = checked.line;
+    const line = interpretLine(JSON.parse(text));
     const context = (action: string, body: unknown, key?: string): CommandContext => ({
       recordedBy,
       recordedAt: new Date().toISOString(),

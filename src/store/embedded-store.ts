@@ -193,8 +193,10 @@ export class EmbeddedEventStore implements EventStore {
       options.direction === 'backwards'
         ? this.sql.streamBackwards.all(stream, options.fromRevision ?? Number.MAX_SAFE_INTEGER, limit)
         : this.sql.streamForwards.all(stream, options.fromRevision ?? 0, limit);
-    // An empty range of an existing stream is an empty answer, as in EventStoreDB; only an absent stream throws.
-    if (rows.length === 0 && this.sql.streamRevision.get(stream) === undefined) throw new StreamNotFoundError(stream);
+    // An empty range of an existing stream is an empty answer, as in EventStoreDB; only an absent
+    // stream throws. A read of the whole stream that finds nothing needs no second look.
+    const whole = options.fromRevision === undefined;
+    if (rows.length === 0 && (whole || this.sql.streamRevision.get(stream) === undefined)) throw new StreamNotFoundError(stream);
     return rows.map(decode);
   }
 

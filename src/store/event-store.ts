@@ -94,7 +94,12 @@ export class WrongExpectedRevisionError extends Error {
 export class StreamNotFoundError extends Error {
   readonly kind = 'stream_not_found' as const;
   constructor(readonly stream: string) {
+    // An expected answer (is this record new?), not a fault: capturing a stack trace for it cost
+    // more than the read itself on hot paths such as the import.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(`stream ${stream} not found`);
+    Error.stackTraceLimit = limit;
     this.name = 'StreamNotFoundError';
   }
 }

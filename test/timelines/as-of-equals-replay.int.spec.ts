@@ -251,4 +251,4 @@ describe('the read models as of an instant', () => {
   }, 120_000);
 });
 
-const sortById = (entries: TimelineEntry[]) => [...entries].sort((a, b) => (a.recordId < b.recordId ? -1 : 1));
+const sortById = (entries: readonly TimelineEntry[]) => [...entries].sort((a, b) => (a.recordId < b.recordId ? -1 : 1));

@@ -12,15 +12,15 @@ export function dateSpan(text) {
   const match = PATTERN.exec(text ?? '');
   if (!match) return undefined;
   const [year, month, day] = [Number(match[1]), match[2] && Number(match[2]), match[3] && Number(match[3])];
-  if (!month) return { precision: 'year', start: localDay(year, 1, 1), end: localDay(year + 1, 1, 1) };
-  if (!day) return { precision: 'month', start: localDay(year, month, 1), end: localDay(year, month + 1, 1) };
-  return { precision: 'day', start: localDay(year, month, day), end: localDay(year, month, day + 1) };
+  if (!month) return { precision: 'year', start: localDate(year, 0, 1), end: localDate(year + 1, 0, 1) };
+  if (!day) return { precision: 'month', start: localDate(year, month - 1, 1), end: localDate(year, month, 1) };
+  return { precision: 'day', start: localDate(year, month - 1, day), end: localDate(year, month - 1, day + 1) };
 }
 
-// setFullYear, not the constructor: new Date(95, 0) would mean 1995.
-function localDay(year, month, day) {
+/** Local midnight of a day (month from 0, as Date counts; overflow rolls on). */
+export function localDate(year, monthIndex, day) {
   const date = new Date(2000, 0, 1);
-  date.setFullYear(year, month - 1, day);
+  date.setFullYear(year, monthIndex, day); // not the constructor: new Date(95, 0) would mean 1995
   return date;
 }
 

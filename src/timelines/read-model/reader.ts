@@ -9,7 +9,7 @@ import { firstDay, lastDay } from '../../domain/partial-date';
 import type { Position } from '../../store/event-store';
 import type { TimelineEntry } from '../../../projections/timeline';
 import { END, PROJECTION } from './schema';
-import { dayNumber, entryJson, type PointOfView } from './record-version';
+import { dayNumber, entryJson, parseScopes, type PointOfView, type Scope } from './record-version';
 
 /** Where an entry sits in a country's timeline: its first day (YYYYMMDD), then its record's creation. */
 export interface EntryKey {
@@ -80,17 +80,16 @@ interface PageRow extends PointOfView {
 interface VersionRow {
   readonly id: bigint;
   readonly predecessor: bigint | null;
+  readonly created_position: bigint;
+  readonly sort_day: bigint;
   readonly valid_from: bigint;
+  readonly scopes: string;
   readonly body: string | null;
 }
 
-interface ScopeRow extends PointOfView {
-  readonly kind: 'country' | 'anniversary';
-  readonly key: string;
-  readonly years: number;
-}
-
-const VALID_AT = 'v.valid_from <= ? AND v.valid_to > ?';
+/** A row is taken as of P when its version had begun (on the row) and had not yet ended (on the version). */
+const VALID_AT = 'valid_from <= ? AND v.valid_to > ?';
+const VERSION_COLUMNS = 'id, predecessor, created_position, sort_day, valid_from, scopes, body';
 
 function prepare(db: Database.Database) {
   return {
@@ -107,45 +106,45 @@ function prepare(db: Database.Database) {
            AND ce.sort_day >= ? AND ce.sort_day <= ? AND ce.last_day >= ?
            AND ((? >> ce.type) & 1) = 1
            AND (? IS NULL OR instr(ce.counterparts, ?) > 0)
-           AND ${VALID_AT}
+           AND ce.${VALID_AT}
          ORDER BY ce.sort_day, ce.created_position
          LIMIT ?`,
       )
       .safeIntegers(true),
-    countryEntryAt: db.prepare<[string, number, bigint, bigint, bigint], number>(
-      `SELECT 1 FROM country_entries AS ce JOIN record_versions AS v ON v.id = ce.version
-       WHERE ce.country = ? AND ce.sort_day = ? AND ce.created_position = ? AND ${VALID_AT} LIMIT 1`,
-    ).pluck(),
+    countryEntryAt: db
+      .prepare<[string, number, bigint, bigint, bigint], number>(
+        `SELECT 1 FROM country_entries AS ce JOIN record_versions AS v ON v.id = ce.version
+         WHERE ce.country = ? AND ce.sort_day = ? AND ce.created_position = ? AND ce.${VALID_AT} LIMIT 1`,
+      )
+      .pluck(),
     anchorAt: db.prepare<[string, bigint, bigint], { revision: number; data: string }>(
-      `SELECT revision, data FROM anchor_versions AS v WHERE anchor_id = ? AND ${VALID_AT}`,
+      `SELECT revision, data FROM anchor_versions AS v WHERE anchor_id = ? AND v.${VALID_AT}`,
     ),
-    currentAnchors: db.prepare<[bigint], { revision: number; data: string }>(
-      'SELECT revision, data FROM anchor_versions WHERE valid_to = ? ORDER BY anchor_id',
+    currentAnchors: db.prepare<[], { revision: number; data: string }>(
+      `SELECT revision, data FROM anchor_versions WHERE valid_to = ${END} ORDER BY anchor_id`,
     ),
     anniversaries: db.prepare<[string, number, number, bigint, bigint], { years: number; roles: string; counterparts: string; body: string }>(
       `SELECT ae.years, ae.roles, ae.counterparts, v.body
        FROM anniversary_entries AS ae JOIN record_versions AS v ON v.id = ae.version
-       WHERE ae.anchor_id = ? AND ae.years BETWEEN ? AND ? AND ${VALID_AT}
+       WHERE ae.anchor_id = ? AND ae.years BETWEEN ? AND ? AND ae.${VALID_AT}
        ORDER BY ae.years, ae.sort_day, ae.created_position`,
     ),
     anniversaryCounts: db.prepare<[bigint, bigint], { anchor_id: string; years: number; sort_day: number; count: number }>(
       `SELECT ae.anchor_id, ae.years, min(ae.sort_day) AS sort_day, count(*) AS count
        FROM anniversary_entries AS ae JOIN record_versions AS v ON v.id = ae.version
-       WHERE ${VALID_AT}
+       WHERE ae.${VALID_AT}
        GROUP BY ae.anchor_id, ae.years
        ORDER BY ae.anchor_id, ae.years`,
     ),
     versionsBetween: db
-      .prepare<[bigint, bigint], VersionRow>(
-        'SELECT id, predecessor, valid_from, body FROM record_versions WHERE valid_from > ? AND valid_from <= ? ORDER BY id',
-      )
+      .prepare<[bigint, bigint], VersionRow>(`SELECT ${VERSION_COLUMNS} FROM record_versions WHERE valid_from > ? AND valid_from <= ? ORDER BY id`)
       .safeIntegers(true),
-    version: db.prepare<[bigint], VersionRow>('SELECT id, predecessor, valid_from, body FROM record_versions WHERE id = ?').safeIntegers(true),
-    countryRowsOf: db.prepare<[bigint], ScopeRow>(
-      "SELECT 'country' AS kind, country AS key, 0 AS years, roles, counterparts FROM country_entries WHERE version = ?",
+    version: db.prepare<[bigint], VersionRow>(`SELECT ${VERSION_COLUMNS} FROM record_versions WHERE id = ?`).safeIntegers(true),
+    countryRow: db.prepare<[string, bigint, bigint, bigint], PointOfView>(
+      'SELECT roles, counterparts FROM country_entries WHERE country = ? AND sort_day = ? AND created_position = ? AND valid_from = ?',
     ),
-    anniversaryRowsOf: db.prepare<[bigint], ScopeRow>(
-      "SELECT 'anniversary' AS kind, anchor_id AS key, years, roles, counterparts FROM anniversary_entries WHERE version = ?",
+    anniversaryRow: db.prepare<[string, number, bigint, bigint, bigint], PointOfView>(
+      'SELECT roles, counterparts FROM anniversary_entries WHERE anchor_id = ? AND years = ? AND sort_day = ? AND created_position = ? AND valid_from = ?',
     ),
   };
 }
@@ -204,7 +203,7 @@ export class TimelineReader {
 
   /** Every anchor as it now stands, by id. */
   currentAnchors(): AnchorVersion[] {
-    return this.sql.currentAnchors.all(END).map((row) => ({ anchor: JSON.parse(row.data) as AnchorData, revision: row.revision }));
+    return this.sql.currentAnchors.all().map((row) => ({ anchor: JSON.parse(row.data) as AnchorData, revision: row.revision }));
   }
 
   /** The anchor's anniversaries that records mark as of `at` (one, given `years`), ascending. */
@@ -230,41 +229,38 @@ export class TimelineReader {
 
   /**
    * What changed in the timelines (or in one) by the events in (after, upTo]: an upsert for every
-   * row of each new version, a remove for every row of its predecessor whose timeline the new
+   * row of each new version, a remove for every row of its predecessor in a timeline the new
    * version left. In log order. It walks the versions made in that range, whatever their scope:
    * meant for the recent past a live subscriber asks about.
    */
   changesBetween(after: Position, upTo: Position, scope?: TimelineScope): TimelineChange[] {
     const changes: TimelineChange[] = [];
     for (const version of this.sql.versionsBetween.iterate(after, upTo)) {
-      const rows = this.rowsOf(version.id, scope);
+      const now = parseScopes(version.scopes).filter((key) => inScope(key, scope));
       const before = version.predecessor === null ? undefined : this.sql.version.get(version.predecessor);
-      const left = before?.body ? this.rowsOf(before.id, scope).filter((old) => !rows.some((row) => sameScope(row, old))) : [];
-      for (const row of left) changes.push(change(version.valid_from, 'remove', row, before!.body!));
-      for (const row of rows) changes.push(change(version.valid_from, 'upsert', row, version.body!));
+      const left = before ? parseScopes(before.scopes).filter((key) => inScope(key, scope) && !now.some((other) => sameScope(key, other))) : [];
+      for (const key of left) changes.push(this.change(version.valid_from, 'remove', key, before!));
+      for (const key of now) changes.push(this.change(version.valid_from, 'upsert', key, version));
     }
     return changes;
   }
 
-  private rowsOf(version: bigint, scope: TimelineScope | undefined): ScopeRow[] {
-    const countries = scope === undefined || 'country' in scope ? this.sql.countryRowsOf.all(version) : [];
-    const anniversaries = scope === undefined || 'anchorId' in scope ? this.sql.anniversaryRowsOf.all(version) : [];
-    return [...countries, ...anniversaries].filter((row) => inScope(row, scope));
+  private change(position: Position, change: 'upsert' | 'remove', key: Scope, version: VersionRow): TimelineChange {
+    const at = [version.sort_day, version.created_position, version.valid_from] as const;
+    const row = key.length === 1 ? this.sql.countryRow.get(key[0], ...at) : this.sql.anniversaryRow.get(key[0], key[1], ...at);
+    if (!row || version.body === null) throw new Error(`version ${version.id} lists ${JSON.stringify(key)} but has no row there`);
+    const scope = key.length === 1 ? { country: key[0] } : { anchorId: key[0], years: key[1] };
+    return { position, scope, change, entry: JSON.parse(entryJson(version.body, row)) as TimelineEntry };
   }
 }
 
-function inScope(row: ScopeRow, scope: TimelineScope | undefined): boolean {
+function inScope(key: Scope, scope: TimelineScope | undefined): boolean {
   if (scope === undefined) return true;
-  if ('country' in scope) return row.key === scope.country;
-  return row.key === scope.anchorId && (scope.years === undefined || row.years === scope.years);
+  if ('country' in scope) return key.length === 1 && key[0] === scope.country;
+  return key.length === 2 && key[0] === scope.anchorId && (scope.years === undefined || key[1] === scope.years);
 }
 
-const sameScope = (a: ScopeRow, b: ScopeRow): boolean => a.kind === b.kind && a.key === b.key && a.years === b.years;
-
-function change(position: Position, kind: 'upsert' | 'remove', row: ScopeRow, body: string): TimelineChange {
-  const scope = row.kind === 'country' ? { country: row.key } : { anchorId: row.key, years: row.years };
-  return { position, scope, change: kind, entry: JSON.parse(entryJson(body, row)) as TimelineEntry };
-}
+const sameScope = (a: Scope, b: Scope): boolean => a[0] === b[0] && a[1] === b[1];
 
 function typeMask(types: readonly FactType[] | undefined): number {
   if (types === undefined) return ALL_TYPES;

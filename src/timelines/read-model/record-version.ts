@@ -7,6 +7,9 @@ import { firstDay, lastDay } from '../../domain/partial-date';
 import { anniversaryEntries, countryEntries, type AnchorLookup, type TimelineEntry } from '../../../projections/timeline';
 import type { RecordState } from '../../../projections/record';
 
+/** A record that has started (its fact is recorded): the only kind that has versions. */
+export type StartedRecord = Exclude<RecordState, { status: 'none' }>;
+
 /** What depends on the timeline an entry is seen from, as JSON text. */
 export interface PointOfView {
   readonly roles: string;
@@ -15,7 +18,6 @@ export interface PointOfView {
 
 export interface CountryRow extends PointOfView {
   readonly country: CountryCode;
-  readonly sortDay: number;
   readonly lastDay: number;
   readonly type: number;
 }
@@ -23,34 +25,40 @@ export interface CountryRow extends PointOfView {
 export interface AnniversaryRow extends PointOfView {
   readonly anchorId: string;
   readonly years: number;
-  readonly sortDay: number;
 }
 
 export interface RecordVersion {
+  /** The first day the record's date can mean, as YYYYMMDD: where its entries sort. */
+  readonly sortDay: number;
   /** The entry's JSON without its point of view; null when the record yields no entries. */
   readonly body: string | null;
+  /** The timelines the version has rows in, as JSON: `[["KP"], ["cpv-entry", 70]]`. */
+  readonly scopes: string;
   readonly countries: readonly CountryRow[];
   readonly anniversaries: readonly AnniversaryRow[];
 }
 
-export const NO_ENTRIES: RecordVersion = { body: null, countries: [], anniversaries: [] };
-
-export function recordVersion(state: RecordState, anchors: AnchorLookup): RecordVersion {
+export function recordVersion(state: StartedRecord, anchors: AnchorLookup): RecordVersion {
+  const sortDay = dayNumber(firstDay(state.fact.occurredOn));
   const byCountry = countryEntries(state, anchors);
   const marks = anniversaryEntries(state, anchors);
   const sample = byCountry.values().next().value ?? marks[0]?.entry;
-  if (sample === undefined) return NO_ENTRIES;
-  const sortDay = dayNumber(firstDay(sample.occurredOn));
+  if (sample === undefined) return { sortDay, body: null, scopes: '[]', countries: [], anniversaries: [] };
   const countries = [...byCountry].map(([country, entry]) => ({
     country,
-    sortDay,
     lastDay: dayNumber(lastDay(entry.occurredOn)),
     type: FACT_TYPES.indexOf(entry.type),
     ...pointOfView(entry),
   }));
-  const anniversaries = marks.map(({ anchorId, years, entry }) => ({ anchorId, years, sortDay, ...pointOfView(entry) }));
-  return { body: bodyOf(sample), countries, anniversaries };
+  const anniversaries = marks.map(({ anchorId, years, entry }) => ({ anchorId, years, ...pointOfView(entry) }));
+  const scopes = [...countries.map((row) => [row.country]), ...anniversaries.map((row) => [row.anchorId, row.years])];
+  return { sortDay, body: bodyOf(sample), scopes: JSON.stringify(scopes), countries, anniversaries };
 }
+
+/** A version's scopes, as recordVersion wrote them: a one-item list is a country, a pair an anniversary. */
+export type Scope = readonly [CountryCode] | readonly [string, number];
+
+export const parseScopes = (scopes: string): Scope[] => JSON.parse(scopes) as Scope[];
 
 /**
  * The whole entry's JSON from a version's body and a row's point of view: text splicing, since
@@ -62,7 +70,7 @@ export const entryJson = (body: string, view: PointOfView): string =>
 /** `YYYY-MM-DD` as the integer YYYYMMDD, which orders the same way. */
 export const dayNumber = (day: string): number => Number(day.slice(0, 4) + day.slice(5, 7) + day.slice(8, 10));
 
-/** Every field but the point of view, in TimelineEntry's order; a key left out here would be lost. */
+/** Every field but the point of view, in TimelineEntry's order. */
 function bodyOf(entry: TimelineEntry): string {
   const { roles: _roles, counterparts: _counterparts, ...shared } = entry;
   return JSON.stringify(shared);

@@ -3,14 +3,18 @@
 // Temporal by construction. Every event that changes a record's entries changes all of them at
 // once (a correction bumps the `revision` every entry carries, an anchor revision moves the
 // `commemorates` years every entry carries, a retraction removes them all), so validity is kept
-// once per *record version*: `record_versions` holds from the position of the event that made it
+// per *record version*: `record_versions` holds from the position of the event that made it
 // (`valid_from`) until the position of the event that replaced it (`valid_to`, or END while it
-// still holds). The scope rows (`country_entries`, `anniversary_entries`) are written once with
-// their version and never change; "as of P" is `valid_from <= P < valid_to` on the version.
+// still holds). The scope rows (`country_entries`, `anniversary_entries`) are written once, with
+// their version's valid_from, and never change; "as of P" is `valid_from <= P` on the row (cheap,
+// in the index) and `P < valid_to` on its version.
 //
 // An entry is stored in two parts: the version's `body` (the entry as every timeline shows it)
 // and, per scope row, what depends on the point of view (`roles`, `counterparts`), both as JSON
 // text, so that reads splice JSON rather than parse and re-serialise it.
+//
+// Written for catch-up speed: rows are appended in log order where the queries allow it (versions,
+// event times), and the only indexes in random order are the ones the reads need.
 
 import type Database from 'better-sqlite3';
 
@@ -42,33 +46,33 @@ const TABLES = `
     position    INTEGER NOT NULL
   ) STRICT;
 
-  -- Each record as it now stands: its folded state (to apply the next correction to) and its
-  -- current version. created_position orders entries of the same first day.
-  CREATE TABLE IF NOT EXISTS records (
-    record_id        TEXT PRIMARY KEY,
+  -- Every version of every record, in log order. state is the folded record as of this version
+  -- (what the next correction applies to); body is the entry it yields without a point of view,
+  -- NULL when it yields none (a retracted record); scopes lists the timelines it has rows in, as
+  -- JSON ([["KP"], ["cpv-entry", 70]]), for the change feed. Ids grow with valid_from.
+  CREATE TABLE IF NOT EXISTS record_versions (
+    id               INTEGER PRIMARY KEY,
+    record_id        TEXT    NOT NULL,
     created_position INTEGER NOT NULL,
-    version          INTEGER,
-    state            TEXT NOT NULL
+    sort_day         INTEGER NOT NULL,
+    predecessor      INTEGER,
+    valid_from       INTEGER NOT NULL,
+    valid_to         INTEGER NOT NULL,
+    scopes           TEXT    NOT NULL,
+    state            TEXT    NOT NULL,
+    body             TEXT
   ) STRICT;
+  -- Each record's current version: a record is looked up by id only for its newest version.
+  CREATE INDEX IF NOT EXISTS record_versions_current ON record_versions (record_id) WHERE valid_to = ${END};
+  CREATE INDEX IF NOT EXISTS record_versions_by_start ON record_versions (valid_from);
 
-  -- Which active records commemorate which anchors (defined or not yet): an anchor event re-derives them.
+  -- Which records' current versions commemorate which anchors (defined or not yet): an anchor's
+  -- new date re-derives exactly them.
   CREATE TABLE IF NOT EXISTS record_anchors (
     anchor_id TEXT NOT NULL,
     record_id TEXT NOT NULL,
     PRIMARY KEY (anchor_id, record_id)
   ) STRICT, WITHOUT ROWID;
-
-  -- Ids grow with valid_from (versions are written in log order), which the change feed relies on.
-  -- body is NULL for a version that yields no entries (a retracted record).
-  CREATE TABLE IF NOT EXISTS record_versions (
-    id          INTEGER PRIMARY KEY,
-    record_id   TEXT NOT NULL,
-    predecessor INTEGER,
-    valid_from  INTEGER NOT NULL,
-    valid_to    INTEGER NOT NULL,
-    body        TEXT
-  ) STRICT;
-  CREATE INDEX IF NOT EXISTS record_versions_by_start ON record_versions (valid_from);
 
   -- One row per (country, record version) in which the country takes part, clustered in timeline
   -- order: first day, then the position that created the record. last_day serves from=; type is
@@ -77,14 +81,14 @@ const TABLES = `
     country          TEXT    NOT NULL,
     sort_day         INTEGER NOT NULL,
     created_position INTEGER NOT NULL,
+    valid_from       INTEGER NOT NULL,
     version          INTEGER NOT NULL,
     last_day         INTEGER NOT NULL,
     type             INTEGER NOT NULL,
     roles            TEXT    NOT NULL,
     counterparts     TEXT    NOT NULL,
-    PRIMARY KEY (country, sort_day, created_position, version)
+    PRIMARY KEY (country, sort_day, created_position, valid_from)
   ) STRICT, WITHOUT ROWID;
-  CREATE INDEX IF NOT EXISTS country_entries_by_version ON country_entries (version);
 
   -- One row per (anchor, anniversary, record version) marking it, in timeline order within each anniversary.
   CREATE TABLE IF NOT EXISTS anniversary_entries (
@@ -92,12 +96,12 @@ const TABLES = `
     years            INTEGER NOT NULL,
     sort_day         INTEGER NOT NULL,
     created_position INTEGER NOT NULL,
+    valid_from       INTEGER NOT NULL,
     version          INTEGER NOT NULL,
     roles            TEXT    NOT NULL,
     counterparts     TEXT    NOT NULL,
-    PRIMARY KEY (anchor_id, years, sort_day, created_position, version)
+    PRIMARY KEY (anchor_id, years, sort_day, created_position, valid_from)
   ) STRICT, WITHOUT ROWID;
-  CREATE INDEX IF NOT EXISTS anniversary_entries_by_version ON anniversary_entries (version);
 
   -- Every version of every anchor, temporal like the records'.
   CREATE TABLE IF NOT EXISTS anchor_versions (

@@ -16,47 +16,49 @@ import { evolveAnchor, initialAnchorState, type AnchorState } from '../../../pro
 import { evolveRecord, initialRecordState, type RecordState } from '../../../projections/record';
 import type { AnchorLookup } from '../../../projections/timeline';
 import { END, PROJECTION } from './schema';
-import { recordVersion, type RecordVersion } from './record-version';
+import { recordVersion, type RecordVersion, type StartedRecord } from './record-version';
 import { parseInstant } from '../instants';
 
-interface RecordRow {
+/** A record's newest version, as the writer needs it. */
+interface CurrentVersion {
+  readonly id: bigint;
   readonly created_position: bigint;
-  readonly version: bigint | null;
   readonly state: string;
+  readonly body: string | null;
 }
 
 type DefinedAnchor = Extract<AnchorState, { status: 'defined' }>;
 
 function prepare(db: Database.Database) {
   return {
-    record: db.prepare<[string], RecordRow>('SELECT created_position, version, state FROM records WHERE record_id = ?').safeIntegers(true),
-    saveRecord: db.prepare<[string, bigint, bigint | null, string]>(
-      `INSERT INTO records (record_id, created_position, version, state) VALUES (?, ?, ?, ?)
-       ON CONFLICT (record_id) DO UPDATE SET version = excluded.version, state = excluded.state`,
-    ),
-    setRecordVersion: db.prepare<[bigint, string]>('UPDATE records SET version = ? WHERE record_id = ?'),
-    body: db.prepare<[bigint], string | null>('SELECT body FROM record_versions WHERE id = ?').pluck(),
-    insertVersion: db.prepare<[string, bigint | null, bigint, bigint, string | null]>(
-      'INSERT INTO record_versions (record_id, predecessor, valid_from, valid_to, body) VALUES (?, ?, ?, ?, ?)',
-    ).safeIntegers(true),
+    // `valid_to = END` written out, as in the partial index, so that SQLite uses it.
+    current: db
+      .prepare<[string], CurrentVersion>(`SELECT id, created_position, state, body FROM record_versions WHERE record_id = ? AND valid_to = ${END}`)
+      .safeIntegers(true),
+    insertVersion: db
+      .prepare<[string, bigint, number, bigint | null, bigint, string, string, string | null]>(
+        `INSERT INTO record_versions (record_id, created_position, sort_day, predecessor, valid_from, valid_to, scopes, state, body)
+         VALUES (?, ?, ?, ?, ?, ${END}, ?, ?, ?)`,
+      )
+      .safeIntegers(true),
     closeVersion: db.prepare<[bigint, bigint]>('UPDATE record_versions SET valid_to = ? WHERE id = ?'),
-    insertCountry: db.prepare<[string, number, bigint, bigint, number, number, string, string]>(
-      `INSERT INTO country_entries (country, sort_day, created_position, version, last_day, type, roles, counterparts)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    insertCountry: db.prepare<[string, number, bigint, bigint, bigint, number, number, string, string]>(
+      `INSERT INTO country_entries (country, sort_day, created_position, valid_from, version, last_day, type, roles, counterparts)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    insertAnniversary: db.prepare<[string, number, number, bigint, bigint, string, string]>(
-      `INSERT INTO anniversary_entries (anchor_id, years, sort_day, created_position, version, roles, counterparts)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    insertAnniversary: db.prepare<[string, number, number, bigint, bigint, bigint, string, string]>(
+      `INSERT INTO anniversary_entries (anchor_id, years, sort_day, created_position, valid_from, version, roles, counterparts)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     link: db.prepare<[string, string]>('INSERT OR IGNORE INTO record_anchors (anchor_id, record_id) VALUES (?, ?)'),
     unlink: db.prepare<[string, string]>('DELETE FROM record_anchors WHERE anchor_id = ? AND record_id = ?'),
     linked: db.prepare<[string], string>('SELECT record_id FROM record_anchors WHERE anchor_id = ?').pluck(),
-    currentAnchors: db.prepare<[bigint], { anchor_id: string; revision: number; data: string }>(
-      'SELECT anchor_id, revision, data FROM anchor_versions WHERE valid_to = ?',
+    currentAnchors: db.prepare<[], { anchor_id: string; revision: number; data: string }>(
+      `SELECT anchor_id, revision, data FROM anchor_versions WHERE valid_to = ${END}`,
     ),
-    closeAnchor: db.prepare<[bigint, string, bigint]>('UPDATE anchor_versions SET valid_to = ? WHERE anchor_id = ? AND valid_to = ?'),
-    insertAnchor: db.prepare<[string, bigint, bigint, number, string]>(
-      'INSERT INTO anchor_versions (anchor_id, valid_from, valid_to, revision, data) VALUES (?, ?, ?, ?, ?)',
+    closeAnchor: db.prepare<[bigint, string]>(`UPDATE anchor_versions SET valid_to = ? WHERE anchor_id = ? AND valid_to = ${END}`),
+    insertAnchor: db.prepare<[string, bigint, number, string]>(
+      `INSERT INTO anchor_versions (anchor_id, valid_from, valid_to, revision, data) VALUES (?, ?, ${END}, ?, ?)`,
     ),
     lastRecordedMs: db.prepare<[], number | null>('SELECT max(recorded_ms) FROM event_times').pluck(),
     saveTime: db.prepare<[number, bigint]>(
@@ -106,7 +108,7 @@ export class TimelineWriter {
 
   private load(): void {
     this.anchors = new Map(
-      this.sql.currentAnchors.all(END).map((row) => [row.anchor_id, { status: 'defined', revision: row.revision, anchor: JSON.parse(row.data) }]),
+      this.sql.currentAnchors.all().map((row) => [row.anchor_id, { status: 'defined', revision: row.revision, anchor: JSON.parse(row.data) }]),
     );
     this.lastRecordedMs = this.sql.lastRecordedMs.get() ?? undefined;
     this.position = this.sql.checkpoint.get(PROJECTION);
@@ -128,22 +130,20 @@ export class TimelineWriter {
   }
 
   private applyToRecord(recordId: string, event: RecordEvent, position: Position): void {
-    const row = this.sql.record.get(recordId);
-    const before: RecordState = row ? (JSON.parse(row.state) as RecordState) : initialRecordState();
+    const current = this.sql.current.get(recordId);
+    const before: RecordState = current ? (JSON.parse(current.state) as RecordState) : initialRecordState();
     const after = evolveRecord(before, event);
-    if (after === before) return; // a correction or retraction without its fact: nothing to change
-    // A row exists once the record has started; it keeps the position that started it.
-    const createdPosition = row?.created_position ?? position;
-    const version = this.replaceVersion(recordId, row?.version ?? null, recordVersion(after, this.lookup), position, createdPosition);
+    // A correction or retraction without its fact (cannot happen through the API) changes nothing.
+    if (after === before || after.status === 'none') return;
+    this.newVersion(recordId, current, JSON.stringify(after), recordVersion(after, this.lookup), position);
     this.relink(recordId, before, after);
-    this.sql.saveRecord.run(recordId, createdPosition, version, JSON.stringify(after));
   }
 
   private applyToAnchor(anchorId: string, event: AnchorEvent, position: Position): void {
     const before = this.anchors.get(anchorId);
     const after = evolveAnchor(before ?? initialAnchorState(), event) as DefinedAnchor;
-    if (before) this.sql.closeAnchor.run(position, anchorId, END);
-    this.sql.insertAnchor.run(anchorId, position, END, after.revision, JSON.stringify(after.anchor));
+    if (before) this.sql.closeAnchor.run(position, anchorId);
+    this.sql.insertAnchor.run(anchorId, position, after.revision, JSON.stringify(after.anchor));
     this.anchors.set(anchorId, after);
     // A new date moves the records that commemorate the anchor to other anniversaries; a first
     // definition gives them one. Only records linked to the anchor can change.
@@ -151,33 +151,27 @@ export class TimelineWriter {
     for (const recordId of this.sql.linked.all(anchorId)) this.rederive(recordId, position);
   }
 
-  /** A record whose anchors changed: a new version if its entries did. */
+  /** A record whose anchor changed: a new version, with the same state, if its entries changed. */
   private rederive(recordId: string, position: Position): void {
-    const row = this.sql.record.get(recordId);
-    if (!row) return;
-    const next = recordVersion(JSON.parse(row.state) as RecordState, this.lookup);
-    const body = row.version === null ? null : this.sql.body.get(row.version);
-    if (next.body === body) return;
-    const version = this.replaceVersion(recordId, row.version, next, position, row.created_position);
-    if (version !== null) this.sql.setRecordVersion.run(version, recordId);
+    const current = this.sql.current.get(recordId);
+    if (!current) return;
+    const next = recordVersion(JSON.parse(current.state) as StartedRecord, this.lookup);
+    if (next.body !== current.body) this.newVersion(recordId, current, current.state, next, position);
   }
 
-  /**
-   * Closes the record's current version at `position` and opens the next one there, with its
-   * rows. A record that yields no entries still gets a (bodiless) version when it had entries
-   * before: it is how the change feed sees them go.
-   */
-  private replaceVersion(recordId: string, current: bigint | null, next: RecordVersion, position: Position, createdPosition: Position): bigint | null {
-    if (next.body === null && (current === null || this.sql.body.get(current) === null)) return current;
-    if (current !== null) this.sql.closeVersion.run(position, current);
-    const version = this.sql.insertVersion.run(recordId, current, position, END, next.body).lastInsertRowid as bigint;
+  /** Closes the record's current version at `position` and opens the next there, with its rows. */
+  private newVersion(recordId: string, current: CurrentVersion | undefined, state: string, next: RecordVersion, position: Position): void {
+    if (current) this.sql.closeVersion.run(position, current.id);
+    // The record keeps the position that created it: it orders the record among those of its day.
+    const created = current?.created_position ?? position;
+    const id = this.sql.insertVersion.run(recordId, created, next.sortDay, current?.id ?? null, position, next.scopes, state, next.body)
+      .lastInsertRowid as bigint;
     for (const row of next.countries) {
-      this.sql.insertCountry.run(row.country, row.sortDay, createdPosition, version, row.lastDay, row.type, row.roles, row.counterparts);
+      this.sql.insertCountry.run(row.country, next.sortDay, created, position, id, row.lastDay, row.type, row.roles, row.counterparts);
     }
     for (const row of next.anniversaries) {
-      this.sql.insertAnniversary.run(row.anchorId, row.years, row.sortDay, createdPosition, version, row.roles, row.counterparts);
+      this.sql.insertAnniversary.run(row.anchorId, row.years, next.sortDay, created, position, id, row.roles, row.counterparts);
     }
-    return version;
   }
 
   private relink(recordId: string, before: RecordState, after: RecordState): void {
