@@ -32,21 +32,30 @@ export interface ExportedEvent {
   readonly metadata: Record<string, unknown>;
 }
 
+/**
+ * `recordedAt` (optional, an ISO instant) backdates a line: for an archive carried over from
+ * elsewhere, or kept on paper, so that "as of" questions see it when it was first recorded.
+ */
+interface Backdated {
+  readonly recordedAt?: string;
+}
+
 export type ImportLine =
-  | { readonly kind: 'anchor'; readonly anchor: AnchorData }
-  | { readonly kind: 'fact'; readonly factKind: FactKind; readonly key: string; readonly body: unknown }
-  | { readonly kind: 'correction'; readonly key: string; readonly record: string; readonly changes: FactChanges; readonly reason: string }
-  | { readonly kind: 'retraction'; readonly key: string; readonly record: string; readonly reason: string }
+  | ({ readonly kind: 'anchor'; readonly anchor: AnchorData } & Backdated)
+  | ({ readonly kind: 'fact'; readonly factKind: FactKind; readonly key: string; readonly body: unknown } & Backdated)
+  | ({ readonly kind: 'correction'; readonly key: string; readonly record: string; readonly changes: FactChanges; readonly reason: string } & Backdated)
+  | ({ readonly kind: 'retraction'; readonly key: string; readonly record: string; readonly reason: string } & Backdated)
   | { readonly kind: 'event'; readonly event: ExportedEvent };
 
 export type Checked = { readonly ok: true; readonly line: ImportLine } | { readonly ok: false; readonly errors: FieldError[] };
 
 const LINE_FIELDS: Record<string, readonly string[]> = {
-  anchor: ['kind', 'id', 'body'],
-  fact: ['kind', 'key', 'body'],
-  correction: ['kind', 'key', 'record', 'body'],
-  retraction: ['kind', 'key', 'record', 'body'],
+  anchor: ['kind', 'id', 'body', 'recordedAt'],
+  fact: ['kind', 'key', 'body', 'recordedAt'],
+  correction: ['kind', 'key', 'record', 'body', 'recordedAt'],
+  retraction: ['kind', 'key', 'record', 'body', 'recordedAt'],
 };
+const INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,3})?)?(Z|[+-]\d\d:\d\d)$/;
 const EVENT_FIELDS = ['position', 'id', 'stream', 'revision', 'type', 'data', 'metadata'];
 const KINDS = ['anchor', ...Object.keys(FACT_KINDS), 'correction', 'retraction'];
 
@@ -71,15 +80,16 @@ export function interpretLine(value: Record<string, unknown>): ImportLine {
   if ('position' in value && 'stream' in value) return { kind: 'event', event: value as unknown as ExportedEvent };
   const body = value.body as Record<string, unknown>;
   const [key, record] = [value.key as string, value.record as string];
+  const when = typeof value.recordedAt === 'string' ? { recordedAt: new Date(value.recordedAt).toISOString() } : {};
   switch (value.kind) {
     case 'anchor':
-      return { kind: 'anchor', anchor: { ...(body as unknown as Omit<AnchorData, 'anchorId'>), anchorId: value.id as string } };
+      return { kind: 'anchor', anchor: { ...(body as unknown as Omit<AnchorData, 'anchorId'>), anchorId: value.id as string }, ...when };
     case 'correction':
-      return { kind: 'correction', key, record, changes: body.changes as FactChanges, reason: body.reason as string };
+      return { kind: 'correction', key, record, changes: body.changes as FactChanges, reason: body.reason as string, ...when };
     case 'retraction':
-      return { kind: 'retraction', key, record, reason: body.reason as string };
+      return { kind: 'retraction', key, record, reason: body.reason as string, ...when };
     default:
-      return { kind: 'fact', factKind: value.kind as FactKind, key, body };
+      return { kind: 'fact', factKind: value.kind as FactKind, key, body, ...when };
   }
 }
 
@@ -90,7 +100,10 @@ function lineErrors(value: unknown): FieldError[] {
   if (typeof kind !== 'string' || !KINDS.includes(kind)) return [{ path: 'kind', message: `must be one of: ${KINDS.join(', ')}` }];
   const allowed = LINE_FIELDS[kind] ?? LINE_FIELDS.fact;
   const unknown = Object.keys(value).filter((field) => !allowed.includes(field)).map((path) => ({ path, message: 'is not a known field' }));
-  return [...unknown, ...kindErrors(kind, value)];
+  const when = value.recordedAt === undefined || (typeof value.recordedAt === 'string' && INSTANT.test(value.recordedAt) && !Number.isNaN(Date.parse(value.recordedAt)))
+    ? []
+    : [{ path: 'recordedAt', message: 'must be an ISO 8601 instant with a zone, e.g. 2020-10-22T09:00:00Z' }];
+  return [...unknown, ...when, ...kindErrors(kind, value)];
 }
 
 function kindErrors(kind: string, value: Record<string, unknown>): FieldError[] {

@@ -61,9 +61,11 @@ async function checkFile(path: string, store: EventStore): Promise<FileFacts> {
   const report = progress('checking', undefined);
   let count = 0;
   let badLines = 0;
+  const clock = { last: 0, now: Date.now() };
   for await (const { number, text } of readLines(path)) {
     count++;
-    const { errors: found, line } = await checkOne(text, keys, anchors, store);
+    const checked = await checkOne(text, keys, anchors, store);
+    const { errors: found, line } = checked.line ? withTimeChecked(checked.line, clock) : checked;
     for (const error of found) errors.push({ line: number, ...error });
     if (line) rememberLine(line, number, keys, anchors);
     else badLines++;
@@ -86,6 +88,19 @@ async function checkOne(
   if (!checked.ok) return { errors: checked.errors };
   const errors = await checkAgainstFileAndStore(checked.line, keys, anchors, store);
   return errors.length > 0 ? { errors } : { errors, line: checked.line };
+}
+
+/**
+ * Backdated lines must come in the order they were recorded, and not from the future: the log
+ * keeps recordedAt from going backwards, and would otherwise move them.
+ */
+function withTimeChecked(line: ImportLine, clock: { last: number; now: number }): { errors: FieldError[]; line?: ImportLine } {
+  if (line.kind === 'event' || line.recordedAt === undefined) return { errors: [], line };
+  const at = Date.parse(line.recordedAt);
+  if (at > clock.now) return { errors: [{ path: 'recordedAt', message: 'is in the future' }] };
+  if (at < clock.last) return { errors: [{ path: 'recordedAt', message: `is before ${new Date(clock.last).toISOString()}, an earlier line's: backdated lines go in the order they were recorded` }] };
+  clock.last = at;
+  return { errors: [], line };
 }
 
 /** What a line needs from the lines before it or from the archive. */
@@ -148,9 +163,10 @@ async function applyFile(path: string, facts: FileFacts, store: EventStore, comm
 
   for await (const { number, text } of readLines(path)) {
     const line = interpretLine(JSON.parse(text));
+    const backdated = line.kind !== 'event' && line.recordedAt !== undefined;
     const context = (action: string, body: unknown, key?: string): CommandContext => ({
       recordedBy,
-      recordedAt: new Date().toISOString(),
+      recordedAt: (line.kind !== 'event' && line.recordedAt) || new Date().toISOString(),
       correlationId: runId,
       causationId: `${runId}:${number}`,
       ...(key ? { idempotency: idempotencyFor(key, action, body) } : {}),
@@ -161,8 +177,9 @@ async function applyFile(path: string, facts: FileFacts, store: EventStore, comm
       else if (outcome.value !== undefined && isNew(outcome.value)) appended++;
       report.tick(++done);
     };
-    if (line.kind === 'anchor') {
-      // Facts on later lines may commemorate this anchor: let everything before it land first.
+    if (line.kind === 'anchor' || backdated) {
+      // Facts on later lines may commemorate this anchor, and backdated lines must land in the
+      // order they were recorded: let everything before it land first.
       await Promise.all(inFlight);
       await apply();
       continue;

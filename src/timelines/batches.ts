@@ -8,11 +8,11 @@ const IDLE = Symbol('idle');
 export const nextTurn = (): Promise<typeof IDLE> => new Promise((resolve) => setImmediate(() => resolve(IDLE)));
 
 /**
- * Batches of at most `max` items, in order. The source is pulled one item at a time (so it
+ * Batches of at most `max()` items (asked afresh for each batch), in order. The source is pulled one item at a time (so it
  * keeps its back-pressure); a batch closes when it is full or when the next item is not already
  * there. Ending the source (closing the subscription) ends the batches.
  */
-export async function* batches<T>(source: AsyncIterable<T>, max: number): AsyncGenerator<T[], void, undefined> {
+export async function* batches<T>(source: AsyncIterable<T>, max: () => number): AsyncGenerator<T[], void, undefined> {
   const items = source[Symbol.asyncIterator]();
   let pending: Promise<IteratorResult<T>> | undefined;
   for (;;) {
@@ -21,7 +21,8 @@ export async function* batches<T>(source: AsyncIterable<T>, max: number): AsyncG
     if (first.done) return;
     const batch = [first.value];
     const idle = nextTurn();
-    while (batch.length < max) {
+    const size = max();
+    while (batch.length < size) {
       pending = items.next();
       const step = await Promise.race([pending, idle]);
       if (step === IDLE) break; // the next item is not there yet: keep asking for it, and deliver these

@@ -10,8 +10,14 @@ import type { TimelineWriter } from './read-model/writer';
 import { batches, nextTurn } from './batches';
 
 export interface ProjectorOptions {
-  /** The most events applied in one transaction. */
+  /**
+   * The most events applied in one transaction at first. While a backlog fills batches and they
+   * commit quickly, the size doubles up to `maxBatchSize`: fewer, larger transactions write each
+   * page of a random-order index once for many rows. A slow one halves it, so that no transaction
+   * holds the event loop (and the reads waiting on it) for long.
+   */
   readonly batchSize?: number;
+  readonly maxBatchSize?: number;
   /** Called after each commit, with the checkpoint before and after it. */
   readonly onCommitted?: (before: Position | undefined, after: Position) => void;
   /** Retry after a failure (the default), or stop and fail whoever waits. */
@@ -25,7 +31,10 @@ export interface ProjectorFailure {
   readonly at: Date;
 }
 
-const DEFAULT_BATCH = 1000;
+const DEFAULT_BATCH = 500;
+const DEFAULT_MAX_BATCH = 8000;
+/** How long one transaction may hold the event loop, roughly. */
+const BATCH_BUDGET_MS = 100;
 const FIRST_RETRY_MS = 100;
 const LAST_RETRY_MS = 10_000;
 
@@ -43,12 +52,15 @@ export class Projector {
   private failure: ProjectorFailure | undefined;
   private waiters: Waiter[] = [];
   private wakeRetry: (() => void) | undefined;
+  private batchSize: number;
 
   constructor(
     private readonly store: EventStore,
     private readonly writer: TimelineWriter,
     private readonly options: ProjectorOptions = {},
-  ) {}
+  ) {
+    this.batchSize = options.batchSize ?? DEFAULT_BATCH;
+  }
 
   /** The position of the last event applied; undefined before the first. */
   get position(): Position | undefined {
@@ -106,10 +118,12 @@ export class Projector {
     const subscription = this.store.subscribeToAll({ after: this.writer.checkpoint });
     this.subscription = subscription;
     try {
-      for await (const batch of batches(subscription, this.options.batchSize ?? DEFAULT_BATCH)) {
+      for await (const batch of batches(subscription, () => this.batchSize)) {
         if (this.stopped) return;
         const before = this.writer.checkpoint;
+        const started = performance.now();
         this.writer.apply(batch);
+        this.resize(batch.length, performance.now() - started);
         this.failure = undefined;
         this.committed(before, this.writer.checkpoint!);
         // A backlog arrives without the event loop turning: let requests in between batches.
@@ -118,6 +132,12 @@ export class Projector {
     } finally {
       await subscription.close();
     }
+  }
+
+  private resize(applied: number, ms: number): void {
+    const { batchSize = DEFAULT_BATCH, maxBatchSize = Math.max(batchSize, DEFAULT_MAX_BATCH) } = this.options;
+    if (applied === this.batchSize && ms < BATCH_BUDGET_MS / 2) this.batchSize = Math.min(maxBatchSize, this.batchSize * 2);
+    else if (ms > BATCH_BUDGET_MS * 2) this.batchSize = Math.max(batchSize, Math.floor(this.batchSize / 2));
   }
 
   private committed(before: Position | undefined, after: Position): void {

@@ -53,6 +53,7 @@ describeBuilt('annals import', () => {
       '{"kind":"wreaths","key":"w-1","body":{"occurredOn":"2020", "summary":"x","sender":{"name":"Xi","country":"CN"},"site":{"name":"s","country":"KP"},"tribute":"bouquet","sources":[{"publisher":"TASS"}]}}',
       'not json at all',
       '{"kind":"correction","key":"c-1","record":"never-recorded","body":{"changes":{"summary":"y"},"reason":"r"}}',
+      good[2].replace(/"recordedAt":"[^"]*"/, '"recordedAt":"2019-01-01T00:00:00Z"'),
     ];
     const file = join(scratch, 'bad.ndjson');
     writeFileSync(file, bad.join('\n') + '\n');
@@ -63,7 +64,8 @@ describeBuilt('annals import', () => {
     expect(run.stderr).toContain('line 4: body.tribute: ');
     expect(run.stderr).toContain('line 5: (line): not JSON');
     expect(run.stderr).toContain('line 6: record: names no record');
-    expect(run.stderr).toMatch(/annals: 4 bad lines: nothing imported/);
+    expect(run.stderr).toContain('line 7: recordedAt: is before 2020-10-22T06:01:00.000Z');
+    expect(run.stderr).toMatch(/annals: 5 bad lines: nothing imported/);
     expect(run.stderr).not.toMatch(/^\s+at /m); // no stack trace
     expect(await eventsIn(folder('bad'))).toHaveLength(0);
   });

@@ -133,7 +133,7 @@ async function withReadModels<T>(events: readonly StoredEvent[], batchSize: numb
   const models = openLive(dir);
   try {
     const log = await appendLog(store, events);
-    const projector = new Projector(store, models.writer, { batchSize, quiet: true }).start();
+    const projector = new Projector(store, models.writer, { batchSize, maxBatchSize: batchSize, quiet: true }).start();
     const head = await store.headPosition();
     if (head !== undefined) await projector.reached(head);
     await projector.stop();

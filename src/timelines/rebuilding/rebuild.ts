@@ -11,8 +11,6 @@ import { positionToString } from '../../store/event-store';
 import { close, discard, openRebuild, promote, type ReadModels } from '../read-model/files';
 import { Projector } from '../projector';
 
-/** Bigger batches than the live projector's: nobody waits on a rebuild's individual events. */
-const REBUILD_BATCH = 2000;
 
 export interface RebuildStatus {
   readonly state: 'running' | 'done' | 'failed';
@@ -136,7 +134,6 @@ export async function rebuildReadModels(store: EventStore, dataDir: string, opti
 
 function rebuildingProjector(store: EventStore, models: ReadModels, onProgress?: (position: Position) => void): Projector {
   return new Projector(store, models.writer, {
-    batchSize: REBUILD_BATCH,
     retry: false,
     quiet: true,
     onCommitted: onProgress && ((_, after) => onProgress(after)),
