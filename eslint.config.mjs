@@ -12,4 +12,15 @@ export default tseslint.config(
       '@typescript-eslint/no-require-imports': 'off',
     },
   },
+  {
+    // The dashboard's browser modules (web/js): the browser globals they use.
+    files: ['web/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        ['window', 'document', 'location', 'history', 'localStorage', 'fetch', 'EventSource', 'URL', 'URLSearchParams', 'AbortController',
+          'requestAnimationFrame', 'setTimeout', 'clearTimeout', 'CSS', 'Node'].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
 );

@@ -32,8 +32,7 @@ async function load(url: string, options: { duration?: number; amount?: number; 
     headers: { 'content-type': 'application/json' },
     body: VISIT,
     connections: options.connections ?? 50,
-    duration: options.duration,
-    amount: options.amount,
+    ...(options.amount !== undefined ? { amount: options.amount } : { duration: options.duration ?? 10 }),
   });
   return { rps: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx + result.errors };
 }

@@ -151,7 +151,7 @@ async function foldInMemory(dir: string): Promise<number> {
 
 interface Health {
   readonly position: string | null;
-  readonly projections: { readonly timelines: { readonly position: string | null } };
+  readonly projections: { readonly timelines: { readonly position: string | null; readonly mode: string } };
 }
 
 const health = async (url: string): Promise<Health> => (await (await fetch(`${url}/api/health`)).json()) as Health;
@@ -165,7 +165,8 @@ async function watchCatchUp(server: Child): Promise<{ perSecond: number; peakMb:
   for (;;) {
     const now = await health(server.url);
     peakMb = Math.max(peakMb, residentMb(server.process.pid!));
-    if (now.projections.timelines.position === now.position) {
+    // Caught up, and the reads' indexes built: the read models answer as they will from now on.
+    if (now.projections.timelines.position === now.position && now.projections.timelines.mode === 'live') {
       const ms = Number(process.hrtime.bigint() - startedAt) / 1e6;
       return { perSecond: perSecond(Number(now.position) - from, ms), peakMb };
     }

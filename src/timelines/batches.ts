@@ -8,15 +8,21 @@ const IDLE = Symbol('idle');
 export const nextTurn = (): Promise<typeof IDLE> => new Promise((resolve) => setImmediate(() => resolve(IDLE)));
 
 /**
- * Batches of at most `max()` items (asked afresh for each batch), in order. The source is pulled one item at a time (so it
- * keeps its back-pressure); a batch closes when it is full or when the next item is not already
- * there. Ending the source (closing the subscription) ends the batches.
+ * Batches of at most `max()` items (asked afresh for each batch), in order. The source is pulled
+ * one item at a time (so it keeps its back-pressure); a batch closes when it is full or when the
+ * next item is not already there. An empty batch says the source had nothing at hand: the
+ * consumer is at the head. Ending the source (closing the subscription) ends the batches.
  */
 export async function* batches<T>(source: AsyncIterable<T>, max: () => number): AsyncGenerator<T[], void, undefined> {
   const items = source[Symbol.asyncIterator]();
   let pending: Promise<IteratorResult<T>> | undefined;
   for (;;) {
-    const first = await (pending ?? items.next());
+    pending ??= items.next();
+    let first = await Promise.race([pending, nextTurn()]);
+    if (first === IDLE) {
+      yield [];
+      first = await pending;
+    }
     pending = undefined;
     if (first.done) return;
     const batch = [first.value];

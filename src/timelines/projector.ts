@@ -20,6 +20,8 @@ export interface ProjectorOptions {
   readonly maxBatchSize?: number;
   /** Called after each commit, with the checkpoint before and after it. */
   readonly onCommitted?: (before: Position | undefined, after: Position) => void;
+  /** Awaited, with nothing written meanwhile, whenever the projector has caught up with the log. */
+  readonly onCaughtUp?: () => Promise<void>;
   /** Retry after a failure (the default), or stop and fail whoever waits. */
   readonly retry?: boolean;
   /** Silences the log (for rebuilds and tests). */
@@ -32,7 +34,7 @@ export interface ProjectorFailure {
 }
 
 const DEFAULT_BATCH = 500;
-const DEFAULT_MAX_BATCH = 8000;
+const DEFAULT_MAX_BATCH = 4000;
 /** How long one transaction may hold the event loop, roughly. */
 const BATCH_BUDGET_MS = 100;
 const FIRST_RETRY_MS = 100;
@@ -120,6 +122,10 @@ export class Projector {
     try {
       for await (const batch of batches(subscription, () => this.batchSize)) {
         if (this.stopped) return;
+        if (batch.length === 0) {
+          await this.options.onCaughtUp?.();
+          continue;
+        }
         const before = this.writer.checkpoint;
         const started = performance.now();
         this.writer.apply(batch);

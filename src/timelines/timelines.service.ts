@@ -10,6 +10,8 @@ import { positionToString, type EventStore, type Position } from '../store/event
 import { close, openLive, type ReadModels } from './read-model/files';
 import type { TimelineChange, TimelineReader } from './read-model/reader';
 import { Projector } from './projector';
+import { finishBulkLoad } from './read-model/bulk-load';
+import { modeOf } from './read-model/schema';
 import { Rebuild, type RebuildStatus } from './rebuilding/rebuild';
 
 export interface ProjectionHealth {
@@ -17,9 +19,16 @@ export interface ProjectionHealth {
   readonly position: string | null;
   /** How far the head of the log is ahead of it, in log positions (events, in the embedded store). */
   readonly lag: string;
+  /**
+   * `loading` while a fresh file is bulk loaded (reads answer, slowly: nothing is indexed yet),
+   * `indexing` while its indexes are built once it has caught up, `live` from then on.
+   */
+  readonly mode: ProjectionMode;
   /** Present while the projector retries after a failure. */
   readonly error?: string;
 }
+
+export type ProjectionMode = 'loading' | 'indexing' | 'live';
 
 /** How long a read that wants the log's latest waits for the projector before answering anyway. */
 const SETTLE_MS = 2000;
@@ -30,6 +39,7 @@ export class Timelines implements OnApplicationBootstrap, BeforeApplicationShutd
   private projector: Projector | undefined;
   private rebuilding: Rebuild | undefined;
   private closing = false;
+  private mode: ProjectionMode = 'loading';
   private readonly changeFeed = new Subject<TimelineChange>();
 
   /** Every change to any timeline, once committed, in log order. */
@@ -68,6 +78,7 @@ export class Timelines implements OnApplicationBootstrap, BeforeApplicationShutd
     return {
       position: position === undefined ? null : positionToString(position),
       lag: positionToString(lag > 0n ? lag : 0n),
+      mode: this.mode,
       ...(failure ? { error: failure.error instanceof Error ? failure.error.message : String(failure.error) } : {}),
     };
   }
@@ -111,8 +122,16 @@ export class Timelines implements OnApplicationBootstrap, BeforeApplicationShutd
 
   private follow(): void {
     const models = this.live();
+    this.mode = modeOf(models.db).kind === 'indexed' ? 'live' : 'loading';
     this.projector = new Projector(this.store, models.writer, {
       onCommitted: (before, after) => this.publish(models.reader, before, after),
+      // A fresh file is bulk loaded: its reads' indexes are built once it has caught up.
+      onCaughtUp: async () => {
+        if (this.mode === 'live') return;
+        this.mode = 'indexing';
+        await finishBulkLoad(models);
+        this.mode = 'live';
+      },
     }).start();
   }
 

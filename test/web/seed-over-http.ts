@@ -53,3 +53,12 @@ export class SeedPoster {
     return answer.body;
   }
 }
+
+/** A moment strictly between what was recorded before it and what is recorded after it (for asOf). */
+export async function distinctMoment(): Promise<string> {
+  const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+  await tick();
+  const moment = new Date().toISOString();
+  await tick();
+  return moment;
+}

@@ -148,17 +148,29 @@ function sources(list) {
   return h(
     'ul',
     { class: 'detail-sources' },
-    list.map((source) =>
-      h(
+    list.map((source) => {
+      const href = webLink(source.url);
+      const link = (text) => h('a', { href, rel: 'noopener noreferrer', target: '_blank' }, text);
+      return h(
         'li',
         {},
         h('span', { class: 'source-publisher' }, source.publisher),
-        source.title ? [': ', source.url ? h('a', { href: source.url, rel: 'noopener noreferrer', target: '_blank' }, source.title) : h('cite', {}, source.title)] : null,
-        !source.title && source.url ? [' ', h('a', { href: source.url, rel: 'noopener noreferrer', target: '_blank' }, 'link')] : null,
+        source.title ? [': ', href ? link(source.title) : h('cite', {}, source.title)] : null,
+        !source.title && href ? [' ', link('link')] : null,
         source.publishedOn ? h('span', { class: 'source-date' }, `, ${formatPartialDate(source.publishedOn)}`) : null,
-      ),
-    ),
+      );
+    }),
   );
+}
+
+// The API takes only http(s) URLs, but an archive restored from an export is not re-validated:
+// a javascript: URL must never become a link.
+function webLink(url) {
+  try {
+    return url && ['http:', 'https:'].includes(new URL(url).protocol) ? url : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const EVENT_LABELS = { RecordCorrected: 'Corrected', RecordRetracted: 'Retracted' };

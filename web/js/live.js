@@ -46,6 +46,7 @@ export class LiveFeed {
   }
 
   receive(event) {
+    this.onStatus('live'); // a message proves it, should the open event have been missed
     if (event.lastEventId) this.after = event.lastEventId;
     let message;
     try {

@@ -65,6 +65,7 @@ async function load(state, { fit }) {
   const controller = new AbortController();
   page.loading = controller;
   live.stop();
+  pending.clear(); // changes to the view being left
   setPageState('loading');
   try {
     const snapshot = await fetchSnapshot(state, controller.signal);
@@ -95,19 +96,37 @@ async function fetchSnapshot({ view, asOf }, signal) {
   return { position: answer.position, anchor: answer.anchor, entries };
 }
 
+// Live changes come in bursts (an archivist's import): the model takes each at once, the page
+// is redrawn once per frame with all of them.
+const pending = new Map(); // recordId → the model's outcome: 'added', 'moved', 'updated', 'removed'
+
 function applyLiveChange(message) {
-  if (!page.entries || page.state.asOf) return;
+  if (!page.entries) return;
   const outcome = page.entries.apply(message);
   if (outcome === 'ignored') return;
-  const { entry } = message;
+  pending.set(message.entry.recordId, outcome);
+  if (outcome === 'removed' && detail.openRecordId === message.entry.recordId) detail.markGone();
+  scheduleRender();
+}
+
+function flushLiveChanges() {
+  if (pending.size === 0) return;
   const wasEmpty = byId('view').classList.contains('is-empty');
   showEmptiness();
-  if (outcome === 'removed') timeline.remove(entry.recordId);
-  else timeline.upsert(page.entries.get(entry.recordId), { fresh: true });
+  const removed = [...pending].filter(([, outcome]) => outcome === 'removed').map(([id]) => id);
+  const upserted = [...pending.keys()].map((id) => page.entries.get(id)).filter(Boolean);
+  timeline.apply({ upserted, removed });
   if (wasEmpty) timeline.fit();
-  if (outcome === 'removed' && detail.openRecordId === entry.recordId) detail.markGone();
-  scheduleRender();
-  announce(`${{ added: 'New entry', moved: 'Entry moved', updated: 'Entry corrected', removed: 'Entry removed' }[outcome]}: ${entry.summary}`);
+  announceChanges([...pending.values()]);
+  pending.clear();
+}
+
+const CHANGE_WORDS = { added: ['new entry', 'new entries'], moved: ['entry moved', 'entries moved'], updated: ['entry corrected', 'entries corrected'], removed: ['entry removed', 'entries removed'] };
+
+function announceChanges(outcomes) {
+  const counts = new Map();
+  for (const outcome of outcomes) counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
+  announce([...counts].map(([outcome, n]) => `${n} ${CHANGE_WORDS[outcome][n === 1 ? 0 : 1]}`).join(', '));
 }
 
 // ---- rendering --------------------------------------------------------------------------------
@@ -117,18 +136,19 @@ function render({ fit }) {
   byId('view').hidden = false;
   showEmptiness();
   renderSummary();
-  timeline.show(page.state.view, page.entries, { fit });
+  timeline.show(page.state.view, page.entries, { fit, anchor: page.anchor });
   rememberCountries(page.entries.sorted().flatMap((entry) => entry.countries ?? []));
 }
 
 let renderQueued = false;
-/** Live changes come in bursts (an import): the header, legend and list are redrawn once per frame. */
 function scheduleRender() {
   if (renderQueued) return;
   renderQueued = true;
   requestAnimationFrame(() => {
     renderQueued = false;
-    if (page.entries) renderSummary();
+    if (!page.entries) return;
+    flushLiveChanges();
+    renderSummary();
   });
 }
 

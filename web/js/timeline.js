@@ -10,7 +10,7 @@
 import { DataSet, Timeline } from '/vendor/vis-timeline/vis-timeline-graph2d.min.mjs';
 import { h } from './dom.js';
 import { countryName } from './countries.js';
-import { dateSpan, formatPartialDate, ordinal } from './dates.js';
+import { dateSpan, formatPartialDate, localDate, ordinal } from './dates.js';
 import { TYPES, isMilestone, typeInfo } from './model.js';
 import { PERIODS, periodFor, periodOf } from './periods.js';
 
@@ -53,57 +53,63 @@ export class TimelineView {
     return {
       orientation: { axis: 'top', item: 'top' },
       stack: true,
-      margin: { item: { horizontal: 4, vertical: 8 }, axis: 26 }, // room for the anniversary bands' labels
+      // No horizontal margin: periods' counts sit edge to edge; cards keep apart by their own margin.
+      margin: { item: { horizontal: 0, vertical: 8 }, axis: 26 }, // room for the anniversary bands' labels
       zoomKey: 'ctrlKey', // the wheel scrolls the page unless the reader means to zoom
       verticalScroll: true,
-      maxHeight: 620,
+      maxHeight: Math.max(420, Math.round(window.innerHeight * 0.72)), // then it scrolls within
       zoomMin: 14 * DAY_MS,
       zoomMax: 300 * YEAR_MS,
       showCurrentTime: false,
       groupOrder: 'order',
-      template: (item) => (item.entry ? this.card(item.entry) : item.band ? bandLabel(item.band) : bucketLabel(item.bucket)),
+      template: (item) => (item.entry ? this.card(item.entry) : item.band ? bandLabel(item.band) : item.day ? dayLabel(item.day) : bucketLabel(item.bucket)),
       groupTemplate: lane,
       locale: 'en',
+      // vis keeps the timeline invisible until its first draw settles; say when it has.
+      onInitialDrawComplete: () => (this.container.dataset.drawn = 'true'),
     };
   }
 
   /** Draws a view's entries; `fit` moves the window to show them all (a new view, not a live change). */
-  show(view, entries, { fit }) {
-    this.context = { view, entries };
+  show(view, entries, { fit, anchor }) {
+    this.context = { view, entries, anchor };
     this.source.clear();
     this.source.add(entries.sorted().map((entry) => this.item(entry)));
-    this.bands = bandItems(entries);
+    this.bands = bandItems(this.context);
     this.redraw({ fit: fit || !this.drawn });
   }
 
-  /** Adds, moves or redraws one record's entry (after the model applied a live change). */
-  upsert(entry, { fresh = false } = {}) {
-    this.source.update(this.item(entry, { fresh }));
-    if (fresh) setTimeout(() => this.source.get(entry.recordId) && this.upsert(this.context.entries.get(entry.recordId) ?? entry), FRESH_MS);
-    this.bands = bandItems(this.context.entries);
+  /** Applies live changes in one go (the model applied them first); changed entries glow for a moment. */
+  apply({ upserted, removed }) {
+    this.source.remove(removed);
+    this.source.update(upserted.map((entry) => this.item(entry, { fresh: true })));
+    this.bands = bandItems(this.context);
     this.redraw({ fit: false });
+    const ids = upserted.map((entry) => entry.recordId);
+    setTimeout(() => this.unmarkFresh(ids), FRESH_MS);
   }
 
-  remove(recordId) {
-    this.source.remove(recordId);
-    this.bands = bandItems(this.context.entries);
-    this.redraw({ fit: false });
+  unmarkFresh(ids) {
+    const current = ids.map((id) => this.context.entries.get(id)).filter((entry) => entry && this.source.get(entry.recordId));
+    this.source.update(current.map((entry) => this.item(entry)));
+    this.refresh();
   }
 
   redraw({ fit }) {
     this.updateLanes();
     if (!this.onScreen) return; // drawn when shown: the data is ready
-    if (fit && this.drawn) this.timeline.setWindow(...windowBounds(this.fullWindow()), { animation: false });
+    const full = fit && this.drawn && this.fullWindow();
+    if (full) this.drawn.setWindow(full.start, full.end, { animation: false });
     this.refresh();
-    void this.timeline;
+    void this.timeline; // draws it, the first time
   }
 
   /** Hands vis what the window calls for: every entry, or when it is crowded, counts per period. */
   refresh() {
-    const window = this.drawn ? this.drawn.getWindow() : this.fullWindow();
+    const range = this.drawn ? this.drawn.getWindow() : this.fullWindow();
     const entries = this.source.get();
-    const crowded = window && entries.filter((item) => item.start < window.end && item.end > window.start).length > DENSE;
-    const shown = crowded ? summarise(entries, periodFor(window.end - window.start)) : entries;
+    const crowded = range && entries.filter((item) => item.start < range.end && item.end > range.start).length > DENSE;
+    const shown = crowded ? summarise(entries, periodFor(range.end - range.start)) : entries;
     syncItems(this.items, [...this.bands, ...shown]);
   }
 
@@ -116,9 +122,9 @@ export class TimelineView {
 
   // Brings an entry into the window, zooming in when it is summed up in a period's count.
   reveal(item) {
-    const window = this.timeline.getWindow();
+    const range = this.timeline.getWindow();
     if (this.items.get(item.id)) {
-      if (item.start < window.start || item.start > window.end) this.timeline.moveTo(item.start, { animation: false });
+      if (item.start < range.start || item.start > range.end) this.timeline.moveTo(item.start, { animation: false });
       return;
     }
     const pad = Math.max(item.end - item.start, 90 * DAY_MS);
@@ -130,8 +136,13 @@ export class TimelineView {
     if (!this.drawn || !this.onScreen) return;
     if (direction === 'in') this.timeline.zoomIn(0.5, { animation: false });
     else if (direction === 'out') this.timeline.zoomOut(0.5, { animation: false });
-    else this.timeline.setWindow(...windowBounds(this.fullWindow()), { animation: false });
+    else return this.fit();
     this.refresh();
+  }
+
+  /** Shows every entry: for a new view, or one whose first entry just arrived. */
+  fit() {
+    this.redraw({ fit: true });
   }
 
   clicked(id) {
@@ -201,8 +212,6 @@ export class TimelineView {
   }
 }
 
-const windowBounds = (window) => (window ? [window.start, window.end] : [new Date(), new Date()]);
-
 /** Makes `items` hold exactly `wanted`, touching only what changed: vis redraws what it is told to. */
 function syncItems(items, wanted) {
   const ids = new Set(wanted.map((item) => item.id));
@@ -232,16 +241,32 @@ function summarise(entries, period) {
   return [...summed, ...wide];
 }
 
-function bandItems(entries) {
+/** An anchor view's anniversary years, each a band, with a line on the anniversary's day when the anchor has one. */
+function bandItems({ entries, anchor }) {
   if (entries?.view.kind !== 'anchor') return [];
   const years = new Map();
   for (const entry of entries.sorted()) years.set(entries.yearsOf(entry), dateSpan(entry.occurredOn).start.getFullYear());
-  return [...years].map(([n, year]) => {
+  return [...years].flatMap(([n, year]) => {
     const { start, end } = dateSpan(String(year));
     const milestone = isMilestone(n);
-    return { id: `band:${n}`, band: { years: n, year, milestone }, type: 'background', start, end, className: `anniversary${milestone ? ' is-milestone' : ''}`, key: `${n}|${year}` };
+    const band = { id: `band:${n}`, band: { years: n, year, milestone }, type: 'background', start, end, className: `anniversary${milestone ? ' is-milestone' : ''}`, key: `${n}|${year}` };
+    const day = anniversaryDay(anchor?.date, year);
+    const line = day && { id: `day:${n}`, day, type: 'background', start: day, end: localDate(year, day.getMonth(), day.getDate() + 1), className: 'anniversary-day', key: `${day.getTime()}` };
+    return line ? [band, line] : [band];
   });
 }
+
+/** The day an anchor dated to a day falls on in `year`; 29 February on the 28th in common years, as the API has it. */
+function anniversaryDay(date, year) {
+  const span = dateSpan(date);
+  if (span?.precision !== 'day') return undefined;
+  const [month, day] = [span.start.getMonth(), span.start.getDate()];
+  const leap = new Date(year, 1, 29).getMonth() === 1;
+  return localDate(year, month, month === 1 && day === 29 && !leap ? 28 : day);
+}
+
+const DAY_LABEL = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short' });
+const dayLabel = (day) => h('span', { class: 'anniversary-day-label', title: 'The anniversary' }, DAY_LABEL.format(day));
 
 const bandLabel = (band) =>
   h('span', { class: 'band-label' }, `${ordinal(band.years)} anniversary`, band.milestone ? h('span', { class: 'milestone-mark' }, ' ★ milestone') : null);

@@ -10,7 +10,8 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TimelineReader } from './reader';
 import { TimelineWriter } from './writer';
-import { prepareSchema, schemaVersionOf, SCHEMA_VERSION, type Durability } from './schema';
+import { modeOf, prepareSchema, schemaVersionOf, SCHEMA_VERSION } from './schema';
+import { bootId } from './bulk-load';
 
 export const READ_MODELS_FILE = 'read-models.sqlite';
 export const REBUILD_FILE = 'read-models.rebuild.sqlite';
@@ -24,21 +25,22 @@ export interface ReadModels {
 }
 
 /**
- * Opens the live read models, creating them if need be. A file built by another schema version is
- * dropped and projected again from the start: the log is the source, the file only a cache of it.
+ * Opens the live read models, creating them if need be. A file built by another schema version,
+ * or torn by a crash of the machine while it was bulk loaded, is dropped and projected again from
+ * the start: the log is the source, the file only a cache of it.
  */
 export function openLive(dataDir: string): ReadModels {
   const file = pathIn(dataDir, READ_MODELS_FILE);
   removeDatabase(pathIn(dataDir, REBUILD_FILE)); // an interrupted rebuild
-  if (existsSync(file) && !isCurrentSchema(file)) removeDatabase(file);
-  return open(file, 'normal');
+  if (existsSync(file) && !isReusable(file)) removeDatabase(file);
+  return open(file);
 }
 
 /** Opens an empty file for a rebuild, beside the live one. */
 export function openRebuild(dataDir: string): ReadModels {
   const file = pathIn(dataDir, REBUILD_FILE);
   removeDatabase(file);
-  return open(file, 'none');
+  return open(file);
 }
 
 /** Closes the read models, folding the WAL into the file so that it can be moved or dropped whole. */
@@ -65,13 +67,13 @@ export function promote(dataDir: string, rebuilt: ReadModels, live?: ReadModels)
   const file = pathIn(dataDir, READ_MODELS_FILE);
   removeSidecars(file);
   renameSync(rebuilt.file, file);
-  return open(file, 'normal');
+  return open(file);
 }
 
-function open(file: string, durability: Durability): ReadModels {
+function open(file: string): ReadModels {
   const db = new Database(file);
   try {
-    prepareSchema(db, durability);
+    prepareSchema(db, bootId());
     return { file, db, reader: new TimelineReader(db), writer: new TimelineWriter(db) };
   } catch (error) {
     db.close();
@@ -79,10 +81,12 @@ function open(file: string, durability: Durability): ReadModels {
   }
 }
 
-function isCurrentSchema(file: string): boolean {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
+function isReusable(file: string): boolean {
+  const db = new Database(file, { fileMustExist: true });
   try {
-    return schemaVersionOf(db) === SCHEMA_VERSION;
+    if (schemaVersionOf(db) !== SCHEMA_VERSION) return false;
+    const mode = modeOf(db);
+    return mode.kind === 'indexed' || mode.bootId === bootId();
   } catch {
     return false; // not a database this code can read
   } finally {

@@ -9,7 +9,7 @@ import { firstDay, lastDay } from '../../domain/partial-date';
 import type { Position } from '../../store/event-store';
 import type { TimelineEntry } from '../../../projections/timeline';
 import { END, PROJECTION } from './schema';
-import { dayNumber, entryJson, parseScopes, type PointOfView, type Scope } from './record-version';
+import { dayNumber, entryJson, parseRowRefs, type PointOfView, type RowRef } from './record-version';
 
 /** Where an entry sits in a country's timeline: its first day (YYYYMMDD), then its record's creation. */
 export interface EntryKey {
@@ -80,16 +80,14 @@ interface PageRow extends PointOfView {
 interface VersionRow {
   readonly id: bigint;
   readonly predecessor: bigint | null;
-  readonly created_position: bigint;
-  readonly sort_day: bigint;
   readonly valid_from: bigint;
-  readonly scopes: string;
+  readonly rows: string;
   readonly body: string | null;
 }
 
 /** A row is taken as of P when its version had begun (on the row) and had not yet ended (on the version). */
 const VALID_AT = 'valid_from <= ? AND v.valid_to > ?';
-const VERSION_COLUMNS = 'id, predecessor, created_position, sort_day, valid_from, scopes, body';
+const VERSION_COLUMNS = 'id, predecessor, valid_from, rows, body';
 
 function prepare(db: Database.Database) {
   return {
@@ -136,16 +134,14 @@ function prepare(db: Database.Database) {
        GROUP BY ae.anchor_id, ae.years
        ORDER BY ae.anchor_id, ae.years`,
     ),
-    versionsBetween: db
-      .prepare<[bigint, bigint], VersionRow>(`SELECT ${VERSION_COLUMNS} FROM record_versions WHERE valid_from > ? AND valid_from <= ? ORDER BY id`)
+    versionsFrom: db
+      .prepare<[bigint, bigint], VersionRow>(`SELECT ${VERSION_COLUMNS} FROM record_versions WHERE id >= ? AND valid_from <= ? ORDER BY id`)
       .safeIntegers(true),
+    startOf: db.prepare<[bigint], bigint>('SELECT valid_from FROM record_versions WHERE id = ?').pluck().safeIntegers(true),
+    lastVersion: db.prepare<[], bigint>('SELECT coalesce(max(id), 0) FROM record_versions').pluck().safeIntegers(true),
     version: db.prepare<[bigint], VersionRow>(`SELECT ${VERSION_COLUMNS} FROM record_versions WHERE id = ?`).safeIntegers(true),
-    countryRow: db.prepare<[string, bigint, bigint, bigint], PointOfView>(
-      'SELECT roles, counterparts FROM country_entries WHERE country = ? AND sort_day = ? AND created_position = ? AND valid_from = ?',
-    ),
-    anniversaryRow: db.prepare<[string, number, bigint, bigint, bigint], PointOfView>(
-      'SELECT roles, counterparts FROM anniversary_entries WHERE anchor_id = ? AND years = ? AND sort_day = ? AND created_position = ? AND valid_from = ?',
-    ),
+    countryRow: db.prepare<[number], PointOfView>('SELECT roles, counterparts FROM country_entries WHERE rowid = ?'),
+    anniversaryRow: db.prepare<[number], PointOfView>('SELECT roles, counterparts FROM anniversary_entries WHERE rowid = ?'),
   };
 }
 
@@ -235,32 +231,44 @@ export class TimelineReader {
    */
   changesBetween(after: Position, upTo: Position, scope?: TimelineScope): TimelineChange[] {
     const changes: TimelineChange[] = [];
-    for (const version of this.sql.versionsBetween.iterate(after, upTo)) {
-      const now = parseScopes(version.scopes).filter((key) => inScope(key, scope));
+    for (const version of this.sql.versionsFrom.iterate(this.firstVersionAfter(after), upTo)) {
+      const now = parseRowRefs(version.rows).filter((ref) => inScope(ref, scope));
       const before = version.predecessor === null ? undefined : this.sql.version.get(version.predecessor);
-      const left = before ? parseScopes(before.scopes).filter((key) => inScope(key, scope) && !now.some((other) => sameScope(key, other))) : [];
-      for (const key of left) changes.push(this.change(version.valid_from, 'remove', key, before!));
-      for (const key of now) changes.push(this.change(version.valid_from, 'upsert', key, version));
+      const left = before ? parseRowRefs(before.rows).filter((ref) => inScope(ref, scope) && !now.some((other) => sameScope(ref, other))) : [];
+      for (const ref of left) changes.push(this.change(version.valid_from, 'remove', ref, before!));
+      for (const ref of now) changes.push(this.change(version.valid_from, 'upsert', ref, version));
     }
     return changes;
   }
 
-  private change(position: Position, change: 'upsert' | 'remove', key: Scope, version: VersionRow): TimelineChange {
-    const at = [version.sort_day, version.created_position, version.valid_from] as const;
-    const row = key.length === 1 ? this.sql.countryRow.get(key[0], ...at) : this.sql.anniversaryRow.get(key[0], key[1], ...at);
-    if (!row || version.body === null) throw new Error(`version ${version.id} lists ${JSON.stringify(key)} but has no row there`);
-    const scope = key.length === 1 ? { country: key[0] } : { anchorId: key[0], years: key[1] };
+  /** The id of the first version begun after `position` (one past the last, if none): a bisection. */
+  private firstVersionAfter(position: Position): bigint {
+    let low = 1n;
+    let high = this.sql.lastVersion.get()! + 1n;
+    while (low < high) {
+      const middle = (low + high) / 2n;
+      if (this.sql.startOf.get(middle)! > position) high = middle;
+      else low = middle + 1n;
+    }
+    return low;
+  }
+
+  private change(position: Position, change: 'upsert' | 'remove', ref: RowRef, version: VersionRow): TimelineChange {
+    const row = ref.length === 2 ? this.sql.countryRow.get(ref[1]) : this.sql.anniversaryRow.get(ref[2]);
+    if (!row || version.body === null) throw new Error(`version ${version.id} names ${JSON.stringify(ref)}, which is not there`);
+    const scope = ref.length === 2 ? { country: ref[0] } : { anchorId: ref[0], years: ref[1] };
     return { position, scope, change, entry: JSON.parse(entryJson(version.body, row)) as TimelineEntry };
   }
 }
 
-function inScope(key: Scope, scope: TimelineScope | undefined): boolean {
+function inScope(ref: RowRef, scope: TimelineScope | undefined): boolean {
   if (scope === undefined) return true;
-  if ('country' in scope) return key.length === 1 && key[0] === scope.country;
-  return key.length === 2 && key[0] === scope.anchorId && (scope.years === undefined || key[1] === scope.years);
+  if ('country' in scope) return ref.length === 2 && ref[0] === scope.country;
+  return ref.length === 3 && ref[0] === scope.anchorId && (scope.years === undefined || ref[1] === scope.years);
 }
 
-const sameScope = (a: Scope, b: Scope): boolean => a[0] === b[0] && a[1] === b[1];
+/** Whether two refs are to the same timeline (of two versions: their rowids differ). */
+const sameScope = (a: RowRef, b: RowRef): boolean => a.length === b.length && a[0] === b[0] && (a.length === 2 || a[1] === b[1]);
 
 function typeMask(types: readonly FactType[] | undefined): number {
   if (types === undefined) return ALL_TYPES;

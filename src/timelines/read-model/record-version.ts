@@ -32,8 +32,6 @@ export interface RecordVersion {
   readonly sortDay: number;
   /** The entry's JSON without its point of view; null when the record yields no entries. */
   readonly body: string | null;
-  /** The timelines the version has rows in, as JSON: `[["KP"], ["cpv-entry", 70]]`. */
-  readonly scopes: string;
   readonly countries: readonly CountryRow[];
   readonly anniversaries: readonly AnniversaryRow[];
 }
@@ -43,22 +41,22 @@ export function recordVersion(state: StartedRecord, anchors: AnchorLookup): Reco
   const byCountry = countryEntries(state, anchors);
   const marks = anniversaryEntries(state, anchors);
   const sample = byCountry.values().next().value ?? marks[0]?.entry;
-  if (sample === undefined) return { sortDay, body: null, scopes: '[]', countries: [], anniversaries: [] };
-  const countries = [...byCountry].map(([country, entry]) => ({
-    country,
-    lastDay: dayNumber(lastDay(entry.occurredOn)),
-    type: FACT_TYPES.indexOf(entry.type),
-    ...pointOfView(entry),
-  }));
+  if (sample === undefined) return { sortDay, body: null, countries: [], anniversaries: [] };
+  const last = dayNumber(lastDay(sample.occurredOn));
+  const type = FACT_TYPES.indexOf(sample.type);
+  const countries = [...byCountry].map(([country, entry]) => ({ country, lastDay: last, type, ...pointOfView(entry) }));
   const anniversaries = marks.map(({ anchorId, years, entry }) => ({ anchorId, years, ...pointOfView(entry) }));
-  const scopes = [...countries.map((row) => [row.country]), ...anniversaries.map((row) => [row.anchorId, row.years])];
-  return { sortDay, body: bodyOf(sample), scopes: JSON.stringify(scopes), countries, anniversaries };
+  return { sortDay, body: bodyOf(sample), countries, anniversaries };
 }
 
-/** A version's scopes, as recordVersion wrote them: a one-item list is a country, a pair an anniversary. */
-export type Scope = readonly [CountryCode] | readonly [string, number];
+/**
+ * Where a version's rows are, as the version keeps them for the change feed: a country and the
+ * row's rowid in country_entries, or an anchor, the years and the rowid in anniversary_entries.
+ */
+export type RowRef = readonly [country: CountryCode, rowid: number] | readonly [anchorId: string, years: number, rowid: number];
 
-export const parseScopes = (scopes: string): Scope[] => JSON.parse(scopes) as Scope[];
+export const rowRefsJson = (refs: readonly RowRef[]): string => JSON.stringify(refs);
+export const parseRowRefs = (json: string): RowRef[] => JSON.parse(json) as RowRef[];
 
 /**
  * The whole entry's JSON from a version's body and a row's point of view: text splicing, since
@@ -70,13 +68,31 @@ export const entryJson = (body: string, view: PointOfView): string =>
 /** `YYYY-MM-DD` as the integer YYYYMMDD, which orders the same way. */
 export const dayNumber = (day: string): number => Number(day.slice(0, 4) + day.slice(5, 7) + day.slice(8, 10));
 
-/** Every field but the point of view, in TimelineEntry's order. */
+/** Every field but the point of view, in TimelineEntry's order (the type makes it name them all). */
 function bodyOf(entry: TimelineEntry): string {
-  const { roles: _roles, counterparts: _counterparts, ...shared } = entry;
+  const shared: Required<Omit<TimelineEntry, keyof PointOfView>> = {
+    recordId: entry.recordId,
+    type: entry.type,
+    occurredOn: entry.occurredOn,
+    summary: entry.summary,
+    countries: entry.countries,
+    commemorates: entry.commemorates,
+    sources: entry.sources,
+    revision: entry.revision,
+  };
   return JSON.stringify(shared);
 }
 
 const pointOfView = (entry: TimelineEntry): PointOfView => ({
-  roles: JSON.stringify(entry.roles),
+  roles: rolesJson(entry.roles),
   counterparts: JSON.stringify(entry.counterparts),
 });
+
+// A handful of role sets exist ([], ["actor"], ["actor", "host"], ...): each serialised once.
+const ROLES_JSON = new Map<string, string>();
+function rolesJson(roles: readonly string[]): string {
+  const key = roles.join();
+  let json = ROLES_JSON.get(key);
+  if (json === undefined) ROLES_JSON.set(key, (json = JSON.stringify(roles)));
+  return json;
+}

@@ -6,20 +6,22 @@
 // per *record version*: `record_versions` holds from the position of the event that made it
 // (`valid_from`) until the position of the event that replaced it (`valid_to`, or END while it
 // still holds). The scope rows (`country_entries`, `anniversary_entries`) are written once, with
-// their version's valid_from, and never change; "as of P" is `valid_from <= P` on the row (cheap,
-// in the index) and `P < valid_to` on its version.
+// their version's valid_from, and never change; "as of P" is `valid_from <= P` on the row (cheap:
+// it is in the timeline index) and `P < valid_to` on its version.
 //
 // An entry is stored in two parts: the version's `body` (the entry as every timeline shows it)
 // and, per scope row, what depends on the point of view (`roles`, `counterparts`), both as JSON
 // text, so that reads splice JSON rather than parse and re-serialise it.
 //
-// Written for catch-up speed: rows are appended in log order where the queries allow it (versions,
-// event times), and the only indexes in random order are the ones the reads need.
+// Written for catch-up speed. Rows are appended in log order; the only index kept in random
+// order while projecting is the one the projector itself needs (a record's current version). The
+// timeline indexes, which the reads need, are built once a fresh file has caught up with the log
+// (a bulk load: each index page written once, not once per batch), and kept up from then on.
 
 import type Database from 'better-sqlite3';
 
 /** Bumped whenever the tables or what goes into them change: an older file is rebuilt. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** `valid_to` of a version that still holds: SQLite's largest integer, beyond any log position. */
 export const END = 2n ** 63n - 1n;
@@ -46,25 +48,24 @@ const TABLES = `
     position    INTEGER NOT NULL
   ) STRICT;
 
-  -- Every version of every record, in log order. state is the folded record as of this version
-  -- (what the next correction applies to); body is the entry it yields without a point of view,
-  -- NULL when it yields none (a retracted record); scopes lists the timelines it has rows in, as
-  -- JSON ([["KP"], ["cpv-entry", 70]]), for the change feed. Ids grow with valid_from.
+  -- Every version of every record, in log order: ids count from 1 with no gaps, and grow with
+  -- valid_from, so the versions after a position are found by bisecting the ids. state is the folded
+  -- record as of this version, what the next correction applies to; body is the entry it yields
+  -- without a point of view, NULL when it yields none (a retracted record); rows lists its scope
+  -- rows, for the change feed: [["KP", rowid], ["cpv-entry", 70, rowid]].
   CREATE TABLE IF NOT EXISTS record_versions (
     id               INTEGER PRIMARY KEY,
     record_id        TEXT    NOT NULL,
     created_position INTEGER NOT NULL,
-    sort_day         INTEGER NOT NULL,
     predecessor      INTEGER,
     valid_from       INTEGER NOT NULL,
     valid_to         INTEGER NOT NULL,
-    scopes           TEXT    NOT NULL,
+    rows             TEXT    NOT NULL,
     state            TEXT    NOT NULL,
     body             TEXT
   ) STRICT;
-  -- Each record's current version: a record is looked up by id only for its newest version.
+  -- Each record's current version, which is all the projector looks records up for.
   CREATE INDEX IF NOT EXISTS record_versions_current ON record_versions (record_id) WHERE valid_to = ${END};
-  CREATE INDEX IF NOT EXISTS record_versions_by_start ON record_versions (valid_from);
 
   -- Which records' current versions commemorate which anchors (defined or not yet): an anchor's
   -- new date re-derives exactly them.
@@ -74,23 +75,22 @@ const TABLES = `
     PRIMARY KEY (anchor_id, record_id)
   ) STRICT, WITHOUT ROWID;
 
-  -- One row per (country, record version) in which the country takes part, clustered in timeline
-  -- order: first day, then the position that created the record. last_day serves from=; type is
-  -- the fact type's index in FACT_TYPES, for the types= bit mask.
+  -- One row per (country, record version) the country takes part in. sort_day and last_day are
+  -- the first and last days the record's date can mean (YYYYMMDD); type is the fact type's index
+  -- in FACT_TYPES, for the types= bit mask.
   CREATE TABLE IF NOT EXISTS country_entries (
     country          TEXT    NOT NULL,
     sort_day         INTEGER NOT NULL,
     created_position INTEGER NOT NULL,
     valid_from       INTEGER NOT NULL,
-    version          INTEGER NOT NULL,
     last_day         INTEGER NOT NULL,
     type             INTEGER NOT NULL,
+    version          INTEGER NOT NULL,
     roles            TEXT    NOT NULL,
-    counterparts     TEXT    NOT NULL,
-    PRIMARY KEY (country, sort_day, created_position, valid_from)
-  ) STRICT, WITHOUT ROWID;
+    counterparts     TEXT    NOT NULL
+  ) STRICT;
 
-  -- One row per (anchor, anniversary, record version) marking it, in timeline order within each anniversary.
+  -- One row per (anchor, anniversary, record version) marking it.
   CREATE TABLE IF NOT EXISTS anniversary_entries (
     anchor_id        TEXT    NOT NULL,
     years            INTEGER NOT NULL,
@@ -99,9 +99,8 @@ const TABLES = `
     valid_from       INTEGER NOT NULL,
     version          INTEGER NOT NULL,
     roles            TEXT    NOT NULL,
-    counterparts     TEXT    NOT NULL,
-    PRIMARY KEY (anchor_id, years, sort_day, created_position, valid_from)
-  ) STRICT, WITHOUT ROWID;
+    counterparts     TEXT    NOT NULL
+  ) STRICT;
 
   -- Every version of every anchor, temporal like the records'.
   CREATE TABLE IF NOT EXISTS anchor_versions (
@@ -114,22 +113,45 @@ const TABLES = `
   ) STRICT, WITHOUT ROWID;
 `;
 
-export type Durability = 'normal' | 'none';
+/**
+ * The reads' indexes, in timeline order: first day, then the position that created the record,
+ * then the version's start, so that rows of versions not yet begun are skipped in the index. The
+ * country index also carries what the from= and types= filters read.
+ */
+export const TIMELINE_INDEXES = `
+  CREATE INDEX IF NOT EXISTS country_timeline ON country_entries (country, sort_day, created_position, valid_from, last_day, type);
+  CREATE INDEX IF NOT EXISTS anniversary_timeline ON anniversary_entries (anchor_id, years, sort_day, created_position, valid_from);
+  INSERT INTO meta (key, value) VALUES ('indexed', '1') ON CONFLICT (key) DO UPDATE SET value = excluded.value;
+`;
 
 /**
- * Sets a connection up and creates the tables. `normal` is WAL with synchronous=NORMAL: a power
- * cut may lose the last commits, but the checkpoint is lost with them, so the projector projects
- * those events again (the log is the durable copy). `none` is for a rebuild's file, which a
- * crash discards anyway.
+ * A file being bulk loaded is written with synchronous=OFF. A process crash loses nothing the OS
+ * was handed, so the load resumes from its checkpoint; an OS crash or power cut may tear the file,
+ * so it is dropped and loaded again. Which of the two happened is told by the boot id it was
+ * written under.
  */
-export function prepareSchema(db: Database.Database, durability: Durability = 'normal'): void {
+export type Mode = { readonly kind: 'bulk'; readonly bootId: string } | { readonly kind: 'indexed' };
+
+/** Sets a connection up, creating the tables (and the mode) of a new file. */
+export function prepareSchema(db: Database.Database, bootId: string): Mode {
   db.pragma('journal_mode = WAL');
-  db.pragma(durability === 'normal' ? 'synchronous = NORMAL' : 'synchronous = OFF');
   // Fewer, larger WAL checkpoints while catching up; reads are served from the WAL meanwhile.
   db.pragma('wal_autocheckpoint = 10000');
-  db.pragma('cache_size = -65536'); // 64 MiB
+  db.pragma('cache_size = -32768'); // 32 MiB
   db.exec(TABLES);
-  db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
+  const insert = db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)');
+  insert.run('schema_version', String(SCHEMA_VERSION));
+  insert.run('indexed', '0');
+  insert.run('boot_id', bootId);
+  const mode = modeOf(db);
+  // NORMAL in WAL: a power cut may lose the last commits, but their checkpoint goes with them.
+  db.pragma(mode.kind === 'bulk' ? 'synchronous = OFF' : 'synchronous = NORMAL');
+  return mode;
+}
+
+export function modeOf(db: Database.Database): Mode {
+  const value = (key: string) => db.prepare<[string], string>('SELECT value FROM meta WHERE key = ?').pluck().get(key);
+  return value('indexed') === '1' ? { kind: 'indexed' } : { kind: 'bulk', bootId: value('boot_id') ?? '' };
 }
 
 /** The schema version a file was built with; undefined for a file without one (empty or foreign). */

@@ -15,9 +15,9 @@ import type { Position, StoredEvent } from '../../store/event-store';
 import { evolveAnchor, initialAnchorState, type AnchorState } from '../../../projections/anchor';
 import { evolveRecord, initialRecordState, type RecordState } from '../../../projections/record';
 import type { AnchorLookup } from '../../../projections/timeline';
-import { END, PROJECTION } from './schema';
-import { recordVersion, type RecordVersion, type StartedRecord } from './record-version';
 import { parseInstant } from '../instants';
+import { END, PROJECTION } from './schema';
+import { recordVersion, rowRefsJson, type RecordVersion, type RowRef, type StartedRecord } from './record-version';
 
 /** A record's newest version, as the writer needs it. */
 interface CurrentVersion {
@@ -31,19 +31,18 @@ type DefinedAnchor = Extract<AnchorState, { status: 'defined' }>;
 
 function prepare(db: Database.Database) {
   return {
-    // `valid_to = END` written out, as in the partial index, so that SQLite uses it.
+    // `valid_to = END` written out, as in the partial index, so that SQLite uses the index.
     current: db
       .prepare<[string], CurrentVersion>(`SELECT id, created_position, state, body FROM record_versions WHERE record_id = ? AND valid_to = ${END}`)
       .safeIntegers(true),
-    insertVersion: db
-      .prepare<[string, bigint, number, bigint | null, bigint, string, string, string | null]>(
-        `INSERT INTO record_versions (record_id, created_position, sort_day, predecessor, valid_from, valid_to, scopes, state, body)
-         VALUES (?, ?, ?, ?, ?, ${END}, ?, ?, ?)`,
-      )
-      .safeIntegers(true),
+    insertVersion: db.prepare<[bigint, string, bigint, bigint | null, bigint, string, string, string | null]>(
+      `INSERT INTO record_versions (id, record_id, created_position, predecessor, valid_from, valid_to, rows, state, body)
+       VALUES (?, ?, ?, ?, ?, ${END}, ?, ?, ?)`,
+    ),
     closeVersion: db.prepare<[bigint, bigint]>('UPDATE record_versions SET valid_to = ? WHERE id = ?'),
-    insertCountry: db.prepare<[string, number, bigint, bigint, bigint, number, number, string, string]>(
-      `INSERT INTO country_entries (country, sort_day, created_position, valid_from, version, last_day, type, roles, counterparts)
+    lastVersion: db.prepare<[], bigint>('SELECT coalesce(max(id), 0) FROM record_versions').pluck().safeIntegers(true),
+    insertCountry: db.prepare<[string, number, bigint, bigint, number, number, bigint, string, string]>(
+      `INSERT INTO country_entries (country, sort_day, created_position, valid_from, last_day, type, version, roles, counterparts)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     insertAnniversary: db.prepare<[string, number, number, bigint, bigint, bigint, string, string]>(
@@ -74,11 +73,13 @@ function prepare(db: Database.Database) {
 export class TimelineWriter {
   private readonly sql: ReturnType<typeof prepare>;
   private readonly applyAll: Database.Transaction<(events: readonly StoredEvent[]) => void>;
-  /** The anchors as they stand: few, and read for every record event. Reloaded if a batch fails. */
+  /** The anchors as they stand: few, and read for every record event. */
   private anchors = new Map<string, DefinedAnchor>();
   private readonly lookup: AnchorLookup = (anchorId) => this.anchors.get(anchorId)?.anchor;
   /** recordedAt's running maximum along the log so far, in ms since the epoch. */
   private lastRecordedMs: number | undefined;
+  /** Version ids are given here, so that a version's rows can name it before it is written. */
+  private lastVersion = 0n;
   private position: Position | undefined;
 
   constructor(db: Database.Database) {
@@ -106,11 +107,13 @@ export class TimelineWriter {
     }
   }
 
+  /** What the file holds, read again: at start, and after a batch rolled back. */
   private load(): void {
     this.anchors = new Map(
       this.sql.currentAnchors.all().map((row) => [row.anchor_id, { status: 'defined', revision: row.revision, anchor: JSON.parse(row.data) }]),
     );
     this.lastRecordedMs = this.sql.lastRecordedMs.get() ?? undefined;
+    this.lastVersion = this.sql.lastVersion.get() ?? 0n;
     this.position = this.sql.checkpoint.get(PROJECTION);
   }
 
@@ -118,7 +121,7 @@ export class TimelineWriter {
     const times = new Map<number, Position>();
     for (const event of events) {
       const record = asRecordEvent(event);
-      if (record) this.applyToRecord(event.stream.slice(RECORD_STREAM_PREFIX.length), record, event.position);
+      if (record) this.applyToRecord(event.stream.slice(RECORD_STREAM_PREFIX.length), record, event);
       const anchor = asAnchorEvent(event);
       if (anchor) this.applyToAnchor(event.stream.slice(ANCHOR_STREAM_PREFIX.length), anchor, event.position);
       times.set(this.recordedMs(event), event.position);
@@ -129,13 +132,14 @@ export class TimelineWriter {
     this.position = last;
   }
 
-  private applyToRecord(recordId: string, event: RecordEvent, position: Position): void {
-    const current = this.sql.current.get(recordId);
+  private applyToRecord(recordId: string, event: RecordEvent, stored: StoredEvent): void {
+    // The first event of a stream has nothing before it: no need to look.
+    const current = stored.revision === 0 ? undefined : this.sql.current.get(recordId);
     const before: RecordState = current ? (JSON.parse(current.state) as RecordState) : initialRecordState();
     const after = evolveRecord(before, event);
     // A correction or retraction without its fact (cannot happen through the API) changes nothing.
     if (after === before || after.status === 'none') return;
-    this.newVersion(recordId, current, JSON.stringify(after), recordVersion(after, this.lookup), position);
+    this.newVersion(recordId, current, JSON.stringify(after), recordVersion(after, this.lookup), stored.position);
     this.relink(recordId, before, after);
   }
 
@@ -164,24 +168,28 @@ export class TimelineWriter {
     if (current) this.sql.closeVersion.run(position, current.id);
     // The record keeps the position that created it: it orders the record among those of its day.
     const created = current?.created_position ?? position;
-    const id = this.sql.insertVersion.run(recordId, created, next.sortDay, current?.id ?? null, position, next.scopes, state, next.body)
-      .lastInsertRowid as bigint;
+    const id = (this.lastVersion += 1n);
+    const rows: RowRef[] = [];
     for (const row of next.countries) {
-      this.sql.insertCountry.run(row.country, next.sortDay, created, position, id, row.lastDay, row.type, row.roles, row.counterparts);
+      const { lastInsertRowid } = this.sql.insertCountry.run(row.country, next.sortDay, created, position, row.lastDay, row.type, id, row.roles, row.counterparts);
+      rows.push([row.country, Number(lastInsertRowid)]);
     }
     for (const row of next.anniversaries) {
-      this.sql.insertAnniversary.run(row.anchorId, row.years, next.sortDay, created, position, id, row.roles, row.counterparts);
+      const { lastInsertRowid } = this.sql.insertAnniversary.run(row.anchorId, row.years, next.sortDay, created, position, id, row.roles, row.counterparts);
+      rows.push([row.anchorId, row.years, Number(lastInsertRowid)]);
     }
+    this.sql.insertVersion.run(id, recordId, created, current?.id ?? null, position, rowRefsJson(rows), state, next.body);
   }
 
   private relink(recordId: string, before: RecordState, after: RecordState): void {
+    if (linksOf(before) === linksOf(after)) return; // a correction that left commemorates alone
     const had = linkedAnchors(before);
     const has = linkedAnchors(after);
     for (const anchorId of had) if (!has.has(anchorId)) this.sql.unlink.run(anchorId, recordId);
     for (const anchorId of has) if (!had.has(anchorId)) this.sql.link.run(anchorId, recordId);
   }
 
-  /** recordedAt, never earlier than an event before it: an unreadable one counts as the one before. */
+  /** recordedAt, never earlier than an event's before it: an unreadable one counts as the one before. */
   private recordedMs(event: StoredEvent): number {
     const ms = parseInstant(event.metadata['recordedAt']);
     if (ms !== undefined && (this.lastRecordedMs === undefined || ms > this.lastRecordedMs)) this.lastRecordedMs = ms;
@@ -190,6 +198,9 @@ export class TimelineWriter {
 }
 
 const NONE: ReadonlySet<string> = new Set();
+
+/** The list the links follow: the same array while no correction replaces it. */
+const linksOf = (state: RecordState): readonly string[] | undefined => (state.status === 'active' ? state.fact.commemorates : undefined);
 
 /** The anchors whose changes can change a record's entries: those an active record commemorates. */
 const linkedAnchors = (state: RecordState): ReadonlySet<string> =>

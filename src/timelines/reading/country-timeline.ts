@@ -10,6 +10,7 @@ import { Timelines } from '../timelines.service';
 import { decodeCursor, encodeCursor, queryDigest, type Cursor } from './cursor';
 import * as json from './json';
 import { Params, type RawQuery } from './params';
+import { AnswerMemo } from './memo';
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 500;
@@ -55,42 +56,55 @@ export class CountryTimelineQuery {
 /** Answers the page as JSON text. */
 @QueryHandler(CountryTimelineQuery)
 export class CountryTimelineHandler implements IQueryHandler<CountryTimelineQuery, string> {
+  private readonly memos = new WeakMap<TimelineReader, AnswerMemo>();
+
   constructor(private readonly timelines: Timelines) {}
 
   async execute({ params }: CountryTimelineQuery): Promise<string> {
-    return countryTimeline(this.timelines.reader, params);
+    const { reader } = this.timelines;
+    let memo = this.memos.get(reader);
+    if (!memo) this.memos.set(reader, (memo = new AnswerMemo()));
+    return countryTimeline(reader, params, memo);
   }
 }
 
-export function countryTimeline(reader: TimelineReader, params: CountryTimelineParams): string {
+export function countryTimeline(reader: TimelineReader, params: CountryTimelineParams, memo?: AnswerMemo): string {
   const query = digestOf(params);
-  const cursor = params.cursor === undefined ? undefined : checkedCursor(reader, params, query);
+  const cursor = params.cursor === undefined ? undefined : decodedCursor(params.cursor, query);
   const at = cursor?.at ?? (params.asOf === undefined ? reader.checkpoint() : reader.positionAt(params.asOf));
-  const page = at === undefined ? { entries: [], next: undefined } : reader.countryPage({ ...params, at, after: cursor?.after });
+  const answer = () => {
+    if (cursor) checkCursor(reader, params.country, cursor);
+    return page(reader, params, query, at, cursor);
+  };
+  return memo && at !== undefined ? memo.answer(`${at}/${params.limit}/${query}/${params.cursor ?? ''}`, answer) : answer();
+}
+
+function page(reader: TimelineReader, params: CountryTimelineParams, query: string, at: Position | undefined, cursor: Cursor | undefined): string {
+  const found = at === undefined ? { entries: [], next: undefined } : reader.countryPage({ ...params, at, after: cursor?.after });
   return json.object({
     country: json.value(params.country),
     position: json.position(at),
-    entries: json.array(page.entries),
-    nextCursor: page.next && at !== undefined ? json.value(encodeCursor({ at, after: page.next, query })) : 'null',
+    entries: json.array(found.entries),
+    nextCursor: found.next && at !== undefined ? json.value(encodeCursor({ at, after: found.next, query })) : 'null',
   });
 }
 
 const digestOf = (p: CountryTimelineParams): string =>
   queryDigest([p.country, p.from ?? null, p.to ?? null, p.types ? [...p.types].sort() : null, p.counterpart ?? null, p.asOf ?? null]);
 
-/**
- * The cursor, if it is one this query gave: it must decode, page this very query, read at a
- * position the read models hold, and name an entry of the timeline as of that position.
- */
-function checkedCursor(reader: TimelineReader, params: CountryTimelineParams, query: string): Cursor {
-  const decoded = decodeCursor(params.cursor!);
+/** A cursor that decodes and pages this very query; refused otherwise. */
+function decodedCursor(text: string, query: string): Cursor {
+  const decoded = decodeCursor(text);
   if (!decoded.ok) return refuse(decoded.reason);
-  const { cursor } = decoded;
-  if (cursor.query !== query) return refuse('belongs to another query: keep the first page’s parameters, but limit, when paging');
-  if (!isHeld(reader.checkpoint(), cursor.at) || !reader.hasCountryEntry(params.country, cursor.after, cursor.at)) {
-    return refuse('is not a cursor that this API gave');
+  if (decoded.cursor.query !== query) return refuse('belongs to another query: keep the first page’s parameters, but limit, when paging');
+  return decoded.cursor;
+}
+
+/** A cursor this API gave reads at a position the read models hold and names an entry there. */
+function checkCursor(reader: TimelineReader, country: string, cursor: Cursor): void {
+  if (!isHeld(reader.checkpoint(), cursor.at) || !reader.hasCountryEntry(country, cursor.after, cursor.at)) {
+    refuse('is not a cursor that this API gave');
   }
-  return cursor;
 }
 
 const isHeld = (checkpoint: Position | undefined, at: Position): boolean => checkpoint !== undefined && at <= checkpoint;

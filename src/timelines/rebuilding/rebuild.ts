@@ -10,6 +10,7 @@ import type { EventStore, Position } from '../../store/event-store';
 import { positionToString } from '../../store/event-store';
 import { close, discard, openRebuild, promote, type ReadModels } from '../read-model/files';
 import { Projector } from '../projector';
+import { finishBulkLoad } from '../read-model/bulk-load';
 
 
 export interface RebuildStatus {
@@ -77,13 +78,19 @@ export class Rebuild {
 
   private async run(): Promise<void> {
     const rebuilt = openRebuild(this.dataDir);
-    const projector = rebuildingProjector(this.store, rebuilt);
-    this.projector = projector;
     let handedOver = false;
     try {
+      // Bulk load up to the head as it was when asked, then index what was loaded.
       this.target = await this.store.headPosition();
-      if (this.target !== undefined) await projector.reached(this.target);
-      if (this.cancelled) throw new Error('the rebuild was cancelled');
+      await this.project(rebuilt, this.target);
+      this.goOn();
+      await finishBulkLoad(rebuilt);
+      this.goOn();
+      // Catch up with what came meanwhile, then take over from the live projector where it stops.
+      const projector = this.follow(rebuilt);
+      const head = await this.store.headPosition();
+      if (head !== undefined) await projector.reached(head);
+      this.goOn();
       const live = await this.live.handOver();
       handedOver = true;
       if (live.position !== undefined) await projector.reached(live.position);
@@ -91,12 +98,28 @@ export class Rebuild {
       this.live.promoted(promote(this.dataDir, rebuilt, live.models), live.position);
       this.finish('done');
     } catch (error) {
-      await projector.stop().catch(() => undefined);
+      await this.projector?.stop().catch(() => undefined);
       discard(rebuilt);
       if (handedOver) this.live.resume();
       this.error = error;
       this.finish('failed');
     }
+  }
+
+  /** Projects into the rebuilt file up to `target` (the whole log as it was), then stops. */
+  private async project(models: ReadModels, target: Position | undefined): Promise<void> {
+    const projector = this.follow(models);
+    if (target !== undefined) await projector.reached(target);
+    await projector.stop();
+  }
+
+  private goOn(): void {
+    if (this.cancelled) throw new Error('the rebuild was cancelled');
+  }
+
+  private follow(models: ReadModels): Projector {
+    this.projector = rebuildingProjector(this.store, models);
+    return this.projector;
   }
 
   private finish(state: 'done' | 'failed'): void {
@@ -122,6 +145,7 @@ export async function rebuildReadModels(store: EventStore, dataDir: string, opti
   try {
     if (head !== undefined) await projector.reached(head);
     await projector.stop();
+    await finishBulkLoad(rebuilt);
     const position = rebuilt.writer.checkpoint;
     close(promote(dataDir, rebuilt));
     return position;

@@ -1,0 +1,61 @@
+// Ending a bulk load: the file has caught up with the log, so the reads' indexes are built (in a
+// worker thread: on a million events that takes seconds, which must not stall the requests the
+// event loop serves meanwhile) and the file is made durable and switched to synchronous=NORMAL.
+
+import { closeSync, existsSync, fsyncSync, openSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { modeOf, TIMELINE_INDEXES } from './schema';
+import type { ReadModels } from './files';
+
+// Plain JavaScript, run with `eval`, so that it needs no build step (the tests run the sources).
+const BUILD_INDEXES = `
+const { workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file, { timeout: 60000 });
+try {
+  db.pragma('synchronous = FULL');
+  db.transaction(() => db.exec(workerData.sql)).immediate();
+} finally {
+  db.close();
+}
+`;
+
+/**
+ * Builds the reads' indexes of a bulk-loaded file and leaves it in the indexed mode. The caller
+ * writes nothing to the file meanwhile; reads may go on (WAL). Does nothing to an indexed file.
+ */
+export async function finishBulkLoad(models: ReadModels): Promise<void> {
+  if (modeOf(models.db).kind === 'indexed') return;
+  // What synchronous=OFF left to the OS must be on disk before the file claims to be whole.
+  for (const file of [models.file, `${models.file}-wal`]) syncFile(file);
+  await inWorker(models.file);
+  models.db.pragma('synchronous = NORMAL');
+}
+
+/** The current boot's id (Linux): a file bulk loaded under another boot may be torn. */
+export function bootId(): string {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  } catch {
+    return `unknown-${process.pid}-${Date.now()}`; // never equal to another's: such a file is always reloaded
+  }
+}
+
+function syncFile(file: string): void {
+  if (!existsSync(file)) return;
+  const fd = openSync(file, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function inWorker(file: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(BUILD_INDEXES, { eval: true, workerData: { file, sql: TIMELINE_INDEXES, driver: require.resolve('better-sqlite3') } });
+    worker.once('error', reject);
+    worker.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`building the timeline indexes failed (exit ${code})`))));
+  });
+}
