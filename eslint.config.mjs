@@ -19,7 +19,7 @@ export default tseslint.config(
       sourceType: 'module',
       globals: Object.fromEntries(
         ['window', 'document', 'location', 'history', 'localStorage', 'fetch', 'EventSource', 'URL', 'URLSearchParams', 'AbortController',
-          'requestAnimationFrame', 'setTimeout', 'clearTimeout', 'CSS', 'Node'].map((name) => [name, 'readonly']),
+          'requestAnimationFrame', 'setTimeout', 'clearTimeout', 'CSS', 'Node', 'navigator'].map((name) => [name, 'readonly']),
       ),
     },
   },

@@ -15,6 +15,8 @@ import { AnchorsController } from './anchors/anchors.controller';
 import { HealthController } from './health/health.controller';
 import { StoreLifecycle } from './store/store-lifecycle';
 import { TIMELINE_CONTROLLERS, TIMELINE_PROVIDERS } from './timelines';
+import { LiveController } from './live/live.controller';
+import { LiveStreams } from './live/live-streams';
 import { ArchiveController } from './web/archive.controller';
 import { loggingModule } from './operations/logging';
 import { InstrumentedEventStore, Metrics, MetricsController } from './operations/metrics';
@@ -25,7 +27,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot(), loggingModule(config.logLevel)],
-      controllers: [RecordingController, AnchorsController, HealthController, MetricsController, ArchiveController, ...TIMELINE_CONTROLLERS],
+      controllers: [RecordingController, AnchorsController, HealthController, MetricsController, ArchiveController, ...TIMELINE_CONTROLLERS, LiveController],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: Metrics, useValue: metrics },
@@ -36,6 +38,7 @@ export class AppModule {
         StoreLifecycle,
         ...RECORDING_PROVIDERS,
         ...TIMELINE_PROVIDERS,
+        LiveStreams,
       ],
     };
   }

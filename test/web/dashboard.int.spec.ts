@@ -46,8 +46,8 @@ async function open(page: Page, server: TestServer, path: string): Promise<void>
   await page.waitForSelector('body[data-state="ready"], body[data-state="welcome"]', { timeout: WAIT_MS });
 }
 
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.waitForSelector('#timeline[data-drawn="true"]', { timeout: WAIT_MS }); // vis shows it after its first draw
+async function screenshot(page: Page, name: string, { timeline = true } = {}): Promise<void> {
+  if (timeline) await page.waitForSelector('#timeline[data-drawn="true"]', { timeout: WAIT_MS }); // vis shows it after its first draw
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
 }
@@ -211,6 +211,17 @@ inBrowser('the dashboard, in Chromium', () => {
     expect(new URL(page.url()).searchParams.get('asOf')).toBe(beforeCorrection);
   });
 
+  it('copies a link to the view that pins it to the moment it was copied', async () => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    await open(page, server, '/?country=KP');
+    await page.locator('#copy-link').click();
+    await page.waitForSelector('#copy-link:text("Copied")', { timeout: WAIT_MS });
+    const link = new URL(await page.evaluate<string>('navigator.clipboard.readText()'));
+    expect(link.origin).toBe(server.url);
+    expect(link.searchParams.get('country')).toBe('KP');
+    expect(Date.parse(link.searchParams.get('asOf') ?? '')).toBeGreaterThan(Date.parse(beforeCorrection));
+  });
+
   it('drags the as-of slider back through time, re-querying as it goes', async () => {
     await open(page, server, '/?country=KP');
     const slider = page.locator('#as-of-slider');
@@ -262,6 +273,8 @@ inBrowser('the dashboard, in Chromium', () => {
 
   it('is usable from the keyboard, with labelled pickers', async () => {
     await open(page, server, '/');
+    await page.waitForSelector('#upcoming-list li', { timeout: WAIT_MS }); // the anchors' coming anniversaries
+    await screenshot(page, 'start', { timeline: false });
     const country = page.getByLabel('Country', { exact: true });
     const anchor = page.getByLabel('Anchor', { exact: true });
     expect(await country.getAttribute('id')).toBe('country-input');

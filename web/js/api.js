@@ -35,6 +35,8 @@ const query = (params) => {
 export const listAnchors = (options) => getJson('/api/anchors', options);
 export const getRecord = (recordId, options) => getJson(`/api/records/${encodeURIComponent(recordId)}`, options);
 export const getArchiveSpan = (options) => getJson('/api/archive', options);
+/** The anchors' anniversaries in the coming `days`, from today (the server's), by day. */
+export const upcomingAnniversaries = (days, options) => getJson(`/api/anniversaries/upcoming${query({ days })}`, options);
 
 /**
  * A country's whole timeline, paged through nextCursor. The position is the first page's: changes

@@ -2,7 +2,7 @@
 // and the live stream to the state in the URL. Every change of view goes through navigate(), so
 // what is on screen is always what the URL says.
 
-import { ApiError, anniversaryTimeline, apiKey, countryTimeline, getArchiveSpan, listAnchors } from './api.js';
+import { ApiError, anniversaryTimeline, apiKey, countryTimeline, getArchiveSpan, listAnchors, upcomingAnniversaries } from './api.js';
 import { AsOfControl } from './as-of.js';
 import { COMMON_COUNTRIES, countryName, normaliseCountry } from './countries.js';
 import { formatInstant, formatPartialDate, ordinal } from './dates.js';
@@ -315,6 +315,24 @@ byId('anchor-form').addEventListener('submit', (event) => {
 
 for (const button of document.querySelectorAll('[data-zoom]')) button.addEventListener('click', () => timeline.zoom(button.dataset.zoom));
 
+// A link to what is on screen; a live view is pinned to this moment, so it shows the reader the same.
+byId('copy-link').addEventListener('click', async () => {
+  const link = new URL(urlOf({ ...page.state, asOf: page.state.asOf ?? new Date().toISOString() }), location.href).href;
+  try {
+    await navigator.clipboard.writeText(link);
+    announce('Link copied');
+    flash(byId('copy-link'), 'Copied');
+  } catch {
+    window.prompt('Copy this link', link); // no clipboard outside a secure context
+  }
+});
+
+function flash(button, text) {
+  const before = button.textContent;
+  button.textContent = text;
+  setTimeout(() => (button.textContent = before), 1500);
+}
+
 function openKeyBox() {
   byId('key-box').open = true;
   byId('key-input').focus();
@@ -342,6 +360,17 @@ async function loadAnchors() {
     h('li', {}, h('a', { href: `/?anchor=${anchor.anchorId}`, class: 'chip' }, anchor.name, h('span', { class: 'chip-note' }, formatPartialDate(anchor.date))))));
   rememberCountries(anchors.flatMap((anchor) => anchor.countries ?? []));
   reflectPickers(page.state.view);
+}
+
+/** The start page lists what is coming up: a newsroom plans for the next anniversaries. */
+async function loadUpcoming() {
+  const upcoming = (await upcomingAnniversaries(365)).slice(0, 8);
+  byId('upcoming').hidden = upcoming.length === 0;
+  fill(byId('upcoming-list'), upcoming.map((a) =>
+    h('li', { class: a.milestone ? 'is-milestone' : null },
+      h('time', { datetime: a.on }, formatPartialDate(a.on)),
+      h('a', { href: `/?anchor=${a.anchorId}` }, `${ordinal(a.years)} anniversary of ${a.name}`),
+      a.milestone ? h('span', { class: 'milestone-badge' }, '★ milestone') : null)));
 }
 
 /** The country picker suggests the countries the archive has shown, then common ones. */
@@ -380,6 +409,7 @@ async function start({ force = false } = {}) {
   }
   apply({ view, asOf }, { force });
   if (ignored.length) announce(`Ignored in the address: ${ignored.join('; ')}`);
+  loadUpcoming().catch(() => (byId('upcoming').hidden = true)); // a nicety: the page works without it
 }
 
 void start();
