@@ -9,6 +9,7 @@ const MODULES: Record<string, () => Promise<{ run(): Promise<BenchResult[]> }>> 
   store: () => import('./store.bench'),
   http: () => import('./http.bench'),
   timelines: () => import('./timelines.bench'),
+  live: () => import('./live.bench'),
   cli: () => import('./cli.bench'),
 };
 

@@ -327,7 +327,7 @@ inBrowser('the dashboard, in Chromium', () => {
     expect(await page.locator('#entries .entry-row').count()).toBe(1000);
     expect(await page.locator('#view-meta').textContent()).toContain('1,000 entries');
     expect(watch.requests.filter((url) => url.includes('/api/timelines/countries/FR?') && url.includes('cursor=')).length).toBe(1);
-    expect(took).toBeLessThan(5000);
+    expect(took).toBeLessThan(6000); // about 2 s on a 2-core machine: the counts keep vis from drawing 1,000 cards
 
     // Seventy years of visits are too many cards for one screen: each period shows its count.
     const counts = await page.locator('#timeline .vis-item.bucket .bucket-label strong').allTextContents();
