@@ -20,6 +20,9 @@ import { ImportRefused, importFile } from './import';
 import { exportLog } from './export';
 import { migrate } from './migrate';
 import { asTable, replay } from './replay';
+import { progress } from './progress';
+import { rebuildReadModels } from '../timelines';
+import { dataDirOf } from '../store/open-store';
 
 export const EXIT = { done: 0, failed: 1, usage: 2, badFile: 3 } as const;
 
@@ -136,6 +139,17 @@ function program(): Command {
       const answer = await withStore((store) => replay(store, options));
       console.log(options.json ? JSON.stringify(answer, null, 2) : asTable(answer));
     });
+
+  cli
+    .command('rebuild')
+    .description('rebuild the read models from the log, with no server running on this data folder (a running server: POST /api/admin/projections/rebuild)')
+    .action(async () =>
+      withStore(async (store) => {
+        const report = progress('rebuilding', undefined);
+        const position = await rebuildReadModels(store, dataDirOf(process.env), { onProgress: (at) => report.tick(Number(at)) });
+        report.finish(position === undefined ? 'the log is empty' : `read models at position ${position}`);
+      }),
+    );
 
   return cli;
 }

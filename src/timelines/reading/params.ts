@@ -7,7 +7,7 @@ import { isCountryCode } from '../../domain/countries';
 import { firstDay, lastDay, parsePartialDate } from '../../domain/partial-date';
 import { isAnchorId, MESSAGES } from '../../recording/dto/constraints';
 import { failWith } from '../../http/problem';
-import { parseInstant } from '../instants';
+import { parseExactInstant } from '../instants';
 
 export type RawQuery = Readonly<Record<string, string | readonly string[] | undefined>>;
 
@@ -70,7 +70,7 @@ export class Params {
   instant(name: string): number | undefined {
     const value = this.text(name);
     if (value === undefined) return undefined;
-    return parseInstant(value) ?? this.fail(name, 'must be an ISO 8601 instant with a time zone, such as 2025-09-01T08:00:00Z');
+    return parseExactInstant(value) ?? this.fail(name, 'must be an ISO 8601 instant with a time zone, such as 2025-09-01T08:00:00Z');
   }
 
   integer(name: string, min: number, max: number, fallback: number, value = this.text(name)): number {
