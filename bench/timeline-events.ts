@@ -18,7 +18,7 @@ const COUNTRIES = ['CN', 'RU', 'SU', 'US', 'KR', 'JP', 'VN', 'MN', 'CU', 'LA', '
 const GROUP = 2000;
 
 /** A deterministic generator, so two runs write the same log. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let state = seed;
   return () => {
     state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;

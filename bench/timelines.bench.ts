@@ -9,29 +9,21 @@
 // group commits, as an import would; not over HTTP.
 
 import autocannon from 'autocannon';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FACT_TYPES, type AnchorEvent, type FactType, type RecordEvent } from '../src/domain/events';
+import type { AnchorEvent, RecordEvent } from '../src/domain/events';
 import { EmbeddedEventStore } from '../src/store/embedded-store';
-import type { EventToAppend, StoredEvent } from '../src/store/event-store';
+import type { StoredEvent } from '../src/store/event-store';
 import { evolveRecord, initialRecordState, type RecordState } from '../projections/record';
 import { evolveAnchor, initialAnchorState, type AnchorState } from '../projections/anchor';
 import { replayCountryTimeline } from '../projections/replay';
 import { perSecond, timeMs, type BenchResult } from './lib';
 import { residentMb, startAnnals, type Child } from './servers';
+import { BUSY, random, START, TICK_MS, writeTimelineLog } from './timeline-events';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const START = Date.parse('2025-01-01T00:00:00.000Z');
-/** One event every 10 ms of recordedAt: distinct instants, as appends over HTTP would have. */
-const TICK_MS = 10;
-const ANCHORS = 10;
-/** The country in most records, whose timeline the reads ask for. */
-const BUSY = 'KP';
-const COUNTRIES = ['CN', 'RU', 'SU', 'US', 'KR', 'JP', 'VN', 'MN', 'CU', 'LA', 'DE', 'FR', 'GB', 'IN', 'PL', 'CS'];
-const GROUP = 2000;
 
 /** The baseline: read every event through the port (scan and parse) and fold it in memory. */
 async function foldInMemory(dir: string): Promise<number> {
@@ -126,7 +118,7 @@ async function rps(url: string): Promise<number> {
 export async function run(): Promise<BenchResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'annals-timelines-bench-'));
   try {
-    const { count } = await generate(dir, EVENTS);
+    const { count } = await writeTimelineLog(dir, EVENTS);
     const folded = await foldInMemory(dir);
     const server = await startAnnals(dir);
     try {
