@@ -36,8 +36,8 @@ export async function writeTimelineLog(dir: string, count: number): Promise<Gene
   const store = new EmbeddedEventStore(dir);
   const next = random(42);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
-  const records: { id: string; type: FactType }[] = [];
-  const retracted = new Set<string>();
+  /** The records not retracted: what an archivist could still correct or retract. */
+  const records: string[] = [];
   let written = 0;
   const event = (type: string, data: unknown): EventToAppend => ({
     id: randomUUID(),
@@ -60,15 +60,14 @@ export async function writeTimelineLog(dir: string, count: number): Promise<Gene
         } else if (roll < 0.7 || records.length < 100) {
           const id = `r${written}`;
           const type = pick(FACT_TYPES);
-          records.push({ id, type });
+          records.push(id);
           group.push(store.append(`commemoration-${id}`, [event(type, { recordId: id, ...fact(type, next, pick) })], 'no_stream'));
         } else if (roll < 0.95) {
-          const { id } = pick(records);
+          const id = pick(records);
           const changes = next() < 0.5 ? { occurredOn: date(next) } : { summary: `corrected at ${written}`, countries: [pick(COUNTRIES)] };
           group.push(store.append(`commemoration-${id}`, [event('RecordCorrected', { recordId: id, changes, reason: 'bench' })], 'any'));
         } else {
-          const { id } = pick(records);
-          retracted.add(id);
+          const [id] = records.splice(Math.floor(next() * records.length), 1);
           group.push(store.append(`commemoration-${id}`, [event('RecordRetracted', { recordId: id, reason: 'bench' })], 'any'));
         }
       }

@@ -18,7 +18,7 @@ import type { StoredEvent } from '../src/store/event-store';
 import { evolveRecord, initialRecordState, type RecordState } from '../projections/record';
 import { evolveAnchor, initialAnchorState, type AnchorState } from '../projections/anchor';
 import { replayCountryTimeline } from '../projections/replay';
-import { perSecond, timeMs, type BenchResult } from './lib';
+import { perSecond, printTable, timeMs, type BenchResult } from './lib';
 import { residentMb, startAnnals, type Child } from './servers';
 import { BUSY, random, START, TICK_MS, writeTimelineLog } from './timeline-events';
 
@@ -142,9 +142,8 @@ export async function run(): Promise<BenchResult[]> {
   }
 }
 
+// `node dist/bench/timelines.bench.js` runs this module alone.
 if (require.main === module) {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { printTable } = require('./lib') as typeof import('./lib');
   run().then(printTable, (error: unknown) => {
     console.error(error);
     process.exitCode = 1;

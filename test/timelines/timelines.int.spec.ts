@@ -11,7 +11,7 @@ import type { StoredEvent } from '../../src/store/event-store';
 let server: TestServer;
 let log: StoredEvent[];
 const get = (path: string) => call(server.url, 'GET', path);
-const ids = (entries: { recordId: string }[]) => entries.map((entry) => entry.recordId);
+const ids = (entries: readonly { recordId: string }[]) => entries.map((entry) => entry.recordId);
 /** One second before an instant, as asOf: the archive just before something was recorded. */
 const justBefore = (instant: string) => new Date(Date.parse(instant) - 1000).toISOString();
 
