@@ -13,7 +13,7 @@ import type { Config } from './config';
 import type { EventStore } from './store/event-store';
 import { AppModule } from './app.module';
 import { serveDashboard } from './web/serve-dashboard';
-import { REQUEST_ID_HEADER } from './operations/logging';
+import { logResponse, pinoOptions, REQUEST_ID_HEADER } from './operations/logging';
 import { Metrics } from './operations/metrics';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -21,7 +21,13 @@ export const BODY_LIMIT = 1024 * 1024;
 export async function createApp(config: Config, store: EventStore, options: { quiet?: boolean } = {}): Promise<NestFastifyApplication> {
   const metrics = new Metrics();
   const effective: Config = options.quiet ? { ...config, logLevel: 'silent' } : config;
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, genReqId: requestId });
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT,
+    genReqId: requestId,
+    logger: pinoOptions(effective.logLevel),
+    requestIdLogLabel: 'requestId',
+    disableRequestLogging: true, // one line per request, written when it is answered (below)
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(effective, store, metrics), adapter, {
     bufferLogs: true,
     abortOnError: false,
@@ -36,21 +42,17 @@ export async function createApp(config: Config, store: EventStore, options: { qu
   });
   fastify.addHook('onResponse', async (request, reply) => {
     metrics.httpRequests.inc({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode });
+    logResponse(request, reply);
   });
   SwaggerModule.setup('docs', app, SwaggerModule.createDocument(app, openApiInfo()));
   await serveDashboard(app);
   return app;
 }
 
-/**
- * The request's id: the caller's X-Request-Id when it is a sane token, else a new UUID. Written
- * back into the headers so the log lines (pino-http reads it there) carry the same id.
- */
+/** The request's id: the caller's X-Request-Id when it is a sane token, else a new UUID. */
 function requestId(request: IncomingMessage): string {
   const given = request.headers[REQUEST_ID_HEADER];
-  const id = typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
-  request.headers[REQUEST_ID_HEADER] = id;
-  return id;
+  return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
 }
 
 const openApiInfo = () =>

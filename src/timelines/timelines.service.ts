@@ -124,7 +124,8 @@ export class Timelines implements OnApplicationBootstrap, BeforeApplicationShutd
     const models = this.live();
     this.mode = modeOf(models.db).kind === 'indexed' ? 'live' : 'loading';
     this.projector = new Projector(this.store, models.writer, {
-      onCommitted: (before, after) => this.publish(models.reader, before, after),
+      wantsChanges: () => this.changeFeed.observed,
+      onCommitted: (_before, _after, changes) => this.publish(changes),
       // A fresh file is bulk loaded: its reads' indexes are built once it has caught up.
       onCaughtUp: async () => {
         if (this.mode === 'live') return;
@@ -135,10 +136,8 @@ export class Timelines implements OnApplicationBootstrap, BeforeApplicationShutd
     }).start();
   }
 
-  private publish(reader: TimelineReader, after: Position | undefined, upTo: Position): void {
-    // Derived from the tables, as a late subscriber's catch-up is: the two cannot disagree.
-    if (!this.changeFeed.observed) return;
-    for (const change of reader.changesBetween(after ?? -1n, upTo)) this.changeFeed.next(change);
+  private publish(changes: readonly TimelineChange[]): void {
+    for (const change of changes) this.changeFeed.next(change);
   }
 
   /** A rebuild is ready to take over: the live projector stops, and where it stopped is returned. */
@@ -151,7 +150,9 @@ export class Timelines implements OnApplicationBootstrap, BeforeApplicationShutd
   /** The rebuilt read models are live: follow the log with them, announcing what the old ones had not. */
   private promoted(models: ReadModels, handedOverAt: Position | undefined): void {
     this.models = models;
-    if (handedOverAt !== models.writer.checkpoint) this.publish(models.reader, handedOverAt, models.writer.checkpoint!);
+    // What the rebuilt read models applied past the old ones' last batch, read back from the tables.
+    const upTo = models.writer.checkpoint;
+    if (upTo !== undefined && handedOverAt !== upTo && this.changeFeed.observed) this.publish(models.reader.changesBetween(handedOverAt ?? -1n, upTo));
     if (!this.closing) this.follow();
   }
 

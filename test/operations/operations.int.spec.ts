@@ -62,7 +62,8 @@ describeBuilt('the built server', () => {
     }
     const lines = server.output().split('\n').filter((line) => line.startsWith('{'));
     const logged = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(logged.some((entry) => (entry.req as { id?: string } | undefined)?.id === 'req-abc-1')).toBe(true);
+    expect(logged.some((entry) => entry.requestId === 'req-abc-1' && (entry.req as { url?: string }).url === '/api/records/nope')).toBe(true);
+    expect(logged.some((entry) => (entry.req as { url?: string } | undefined)?.url === '/api/anchors?access_token=[redacted]')).toBe(true);
     expect(server.output()).not.toContain(secret);
   });
 

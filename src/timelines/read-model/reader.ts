@@ -10,6 +10,7 @@ import type { Position } from '../../store/event-store';
 import type { TimelineEntry } from '../../../projections/timeline';
 import { END, PROJECTION } from './schema';
 import { dayNumber, entryJson, parseRowRefs, type PointOfView, type RowRef } from './record-version';
+import { versionChanges, type TimelineChange, type TimelineScope, type VersionRows } from './changes';
 
 /** Where an entry sits in a country's timeline: its first day (YYYYMMDD), then its record's creation. */
 export interface EntryKey {
@@ -55,16 +56,7 @@ export interface AnniversaryCountRow {
   readonly count: number;
 }
 
-export type TimelineScope = { readonly country: CountryCode } | { readonly anchorId: string; readonly years?: number };
-
-export interface TimelineChange {
-  /** The position of the event that made the change. */
-  readonly position: Position;
-  readonly scope: { readonly country: CountryCode } | { readonly anchorId: string; readonly years: number };
-  readonly change: 'upsert' | 'remove';
-  /** The entry as it became (upsert) or as it last was (remove). */
-  readonly entry: TimelineEntry;
-}
+export type { TimelineChange, TimelineScope } from './changes';
 
 const ALL_TYPES = (1 << FACT_TYPES.length) - 1;
 const NO_DAY = { low: 0, high: 99_999_999 };
@@ -232,11 +224,8 @@ export class TimelineReader {
   changesBetween(after: Position, upTo: Position, scope?: TimelineScope): TimelineChange[] {
     const changes: TimelineChange[] = [];
     for (const version of this.sql.versionsFrom.iterate(this.firstVersionAfter(after), upTo)) {
-      const now = parseRowRefs(version.rows).filter((ref) => inScope(ref, scope));
       const before = version.predecessor === null ? undefined : this.sql.version.get(version.predecessor);
-      const left = before ? parseRowRefs(before.rows).filter((ref) => inScope(ref, scope) && !now.some((other) => sameScope(ref, other))) : [];
-      for (const ref of left) changes.push(this.change(version.valid_from, 'remove', ref, before!));
-      for (const ref of now) changes.push(this.change(version.valid_from, 'upsert', ref, version));
+      changes.push(...versionChanges(version.valid_from, this.rowsOf(version), before && this.rowsOf(before), scope));
     }
     return changes;
   }
@@ -253,22 +242,16 @@ export class TimelineReader {
     return low;
   }
 
-  private change(position: Position, change: 'upsert' | 'remove', ref: RowRef, version: VersionRow): TimelineChange {
+  private rowsOf(version: VersionRow): VersionRows {
+    return { refs: parseRowRefs(version.rows), entryJson: (ref) => entryJson(version.body!, this.pointOfView(ref)) };
+  }
+
+  private pointOfView(ref: RowRef): PointOfView {
     const row = ref.length === 2 ? this.sql.countryRow.get(ref[1]) : this.sql.anniversaryRow.get(ref[2]);
-    if (!row || version.body === null) throw new Error(`version ${version.id} names ${JSON.stringify(ref)}, which is not there`);
-    const scope = ref.length === 2 ? { country: ref[0] } : { anchorId: ref[0], years: ref[1] };
-    return { position, scope, change, entry: JSON.parse(entryJson(version.body, row)) as TimelineEntry };
+    if (!row) throw new Error(`no row ${JSON.stringify(ref)}: the read models are damaged`);
+    return row;
   }
 }
-
-function inScope(ref: RowRef, scope: TimelineScope | undefined): boolean {
-  if (scope === undefined) return true;
-  if ('country' in scope) return ref.length === 2 && ref[0] === scope.country;
-  return ref.length === 3 && ref[0] === scope.anchorId && (scope.years === undefined || ref[1] === scope.years);
-}
-
-/** Whether two refs are to the same timeline (of two versions: their rowids differ). */
-const sameScope = (a: RowRef, b: RowRef): boolean => a.length === b.length && a[0] === b[0] && (a.length === 2 || a[1] === b[1]);
 
 function typeMask(types: readonly FactType[] | undefined): number {
   if (types === undefined) return ALL_TYPES;
