@@ -18,15 +18,16 @@ import { TIMELINE_CONTROLLERS, TIMELINE_PROVIDERS } from './timelines';
 import { LiveController } from './live/live.controller';
 import { LiveStreams } from './live/live-streams';
 import { ArchiveController } from './web/archive.controller';
+import type { Logger as PinoLogger } from 'pino';
 import { loggingModule } from './operations/logging';
 import { InstrumentedEventStore, Metrics, MetricsController } from './operations/metrics';
 
 @Module({})
 export class AppModule {
-  static with(config: Config, store: EventStore, metrics = new Metrics()): DynamicModule {
+  static with(config: Config, store: EventStore, metrics: Metrics, logger: PinoLogger): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), loggingModule(config.logLevel)],
+      imports: [CqrsModule.forRoot(), loggingModule(logger)],
       controllers: [RecordingController, AnchorsController, HealthController, MetricsController, ArchiveController, ...TIMELINE_CONTROLLERS, LiveController],
       providers: [
         { provide: CONFIG, useValue: config },

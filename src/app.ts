@@ -13,7 +13,7 @@ import type { Config } from './config';
 import type { EventStore } from './store/event-store';
 import { AppModule } from './app.module';
 import { serveDashboard } from './web/serve-dashboard';
-import { logResponse, pinoOptions, REQUEST_ID_HEADER } from './operations/logging';
+import { createLogger, logResponse, REQUEST_ID_HEADER } from './operations/logging';
 import { Metrics } from './operations/metrics';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -21,14 +21,15 @@ export const BODY_LIMIT = 1024 * 1024;
 export async function createApp(config: Config, store: EventStore, options: { quiet?: boolean } = {}): Promise<NestFastifyApplication> {
   const metrics = new Metrics();
   const effective: Config = options.quiet ? { ...config, logLevel: 'silent' } : config;
+  const logger = createLogger(effective.logLevel);
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT,
     genReqId: requestId,
-    logger: pinoOptions(effective.logLevel),
+    loggerInstance: logger,
     requestIdLogLabel: 'requestId',
     disableRequestLogging: true, // one line per request, written when it is answered (below)
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(effective, store, metrics), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(effective, store, metrics, logger), adapter, {
     bufferLogs: true,
     abortOnError: false,
     bodyParser: false, // NestJS would add form parsing; Fastify's own JSON parser is all we want

@@ -1,6 +1,6 @@
 // The one place where errors become RFC 9457 problem details (application/problem+json).
 
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { DomainError, FieldError } from '../domain/errors';
 import { WrongExpectedRevisionError } from '../store/event-store';
@@ -117,10 +117,9 @@ export function sendProblem(reply: FastifyReply, p: Problem): void {
   void reply.status(p.status).header('content-type', 'application/problem+json; charset=utf-8').send(JSON.stringify(p));
 }
 
-const logger = new Logger('http');
-
+/** A server error is logged on the request's own logger, so the line carries its request id. */
 export function logIfServerError(p: Problem, error: unknown, request: FastifyRequest): void {
-  if (p.status >= 500) logger.error(`${request.method} ${request.url} failed: ${(error as Error)?.stack ?? String(error)}`);
+  if (p.status >= 500) request.log.error({ err: error }, `${request.method} ${request.routeOptions.url ?? 'unmatched route'} failed`);
 }
 
 @Catch()

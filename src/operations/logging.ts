@@ -1,14 +1,13 @@
 // Structured JSON logs through pino: one line per event, each with the request id of the
 // request it belongs to, and never a secret (keys in headers or in `?access_token=`).
 //
-// Fastify's own pino logger carries the request id; nestjs-pino hands the same per-request
-// logger to NestJS (`useExisting`), so application lines carry the id too. This costs a fraction
-// of running pino-http as an Express-style middleware on every request.
+// One pino logger: Fastify writes each request's line with its id, NestJS its own lines through
+// nestjs-pino.
 
 import { RequestMethod } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LoggerModule } from 'nestjs-pino';
-import type { LoggerOptions } from 'pino';
+import { pino, type Logger } from 'pino';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -19,22 +18,26 @@ export const REQUEST_ID_HEADER = 'x-request-id';
 /** A URL with its secrets masked, fit for a log. */
 export const withoutSecrets = (url: string | undefined): string | undefined => url?.replace(/([?&]access_token=)[^&]*/g, '$1[redacted]');
 
-export function pinoOptions(level: LogLevel): LoggerOptions {
-  return {
+/** The one pino logger of an app: Fastify logs requests with it, NestJS everything else. */
+export function createLogger(level: LogLevel): Logger {
+  return pino({
     level,
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
     serializers: {
       req: (request: { id: unknown; method: string; url: string }) => ({ id: request.id, method: request.method, url: withoutSecrets(request.url) }),
     },
-  };
+  });
 }
 
-export function loggingModule(level: LogLevel) {
+/**
+ * NestJS's own lines (start-up, errors) through nestjs-pino, on the same logger. Its per-request
+ * middleware is left out: Fastify already binds each request's id to `request.log`, and running
+ * an Express-style middleware on every request cost more than the rest of the logging together.
+ */
+export function loggingModule(logger: Logger) {
   return LoggerModule.forRoot({
-    // NestJS 11's route syntax for "every path"; the library's default '*' matches nothing on Fastify.
-    forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
-    pinoHttp: pinoOptions(level),
-    useExisting: true,
+    pinoHttp: { logger },
+    exclude: [{ path: '{*path}', method: RequestMethod.ALL }],
   });
 }
 

@@ -7,7 +7,6 @@
 import { Logger } from '@nestjs/common';
 import type { EventStore, Position, Subscription } from '../store/event-store';
 import type { TimelineWriter } from './read-model/writer';
-import type { TimelineChange } from './read-model/changes';
 import { batches, nextTurn } from './batches';
 
 export interface ProjectorOptions {
@@ -19,12 +18,8 @@ export interface ProjectorOptions {
    */
   readonly batchSize?: number;
   readonly maxBatchSize?: number;
-  /**
-   * Called after each commit, with the checkpoint before and after it, and the changes the batch
-   * made to the timelines when `wantsChanges` said they were wanted (collecting them costs).
-   */
-  readonly onCommitted?: (before: Position | undefined, after: Position, changes: readonly TimelineChange[]) => void;
-  readonly wantsChanges?: () => boolean;
+  /** Called after each commit, with the checkpoint before and after it. */
+  readonly onCommitted?: (before: Position | undefined, after: Position) => void;
   /** Awaited, with nothing written meanwhile, whenever the projector has caught up with the log. */
   readonly onCaughtUp?: () => Promise<void>;
   /** Retry after a failure (the default), or stop and fail whoever waits. */
@@ -133,10 +128,10 @@ export class Projector {
         }
         const before = this.writer.checkpoint;
         const started = performance.now();
-        const changes = this.writer.apply(batch, this.options.wantsChanges?.() ?? false);
+        this.writer.apply(batch);
         this.resize(batch.length, performance.now() - started);
         this.failure = undefined;
-        this.committed(before, this.writer.checkpoint!, changes);
+        this.committed(before, this.writer.checkpoint!);
         // A backlog arrives without the event loop turning: let requests in between batches.
         await nextTurn();
       }
@@ -151,8 +146,8 @@ export class Projector {
     else if (ms > BATCH_BUDGET_MS * 2) this.batchSize = Math.max(batchSize, Math.floor(this.batchSize / 2));
   }
 
-  private committed(before: Position | undefined, after: Position, changes: readonly TimelineChange[]): void {
-    this.options.onCommitted?.(before, after, changes);
+  private committed(before: Position | undefined, after: Position): void {
+    this.options.onCommitted?.(before, after);
     const ready = this.waiters.filter((waiter) => waiter.position <= after);
     if (ready.length === 0) return;
     this.waiters = this.waiters.filter((waiter) => waiter.position > after);

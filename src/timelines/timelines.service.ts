@@ -99,16 +99,15 @@ export class Timelines implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 
   /** Starts a rebuild, or answers the one under way. */
-  rebuild(): RebuildStatus {
-    if (this.rebuilding?.status().state !== 'running') {
-      this.rebuilding = new Rebuild(this.store, this.config.dataDir, {
-        handOver: () => this.handOver(),
-        promoted: (models, from) => this.promoted(models, from),
-        resume: () => this.resume(),
-      });
-      this.rebuilding.start();
-    }
-    return this.rebuilding.status();
+  async rebuild(): Promise<RebuildStatus> {
+    if (this.rebuilding?.status().state === 'running') return this.rebuilding.status();
+    const live = { handOver: () => this.handOver(), promoted: this.promoted.bind(this), resume: () => this.resume() };
+    const rebuild = new Rebuild(this.store, this.config.dataDir, live, await this.store.headPosition());
+    // Another request may have started one meanwhile: the first to get here wins.
+    if (this.rebuilding?.status().state === 'running') return this.rebuilding.status();
+    this.rebuilding = rebuild;
+    rebuild.start();
+    return rebuild.status();
   }
 
   rebuildStatus(): RebuildStatus | undefined {
@@ -124,8 +123,7 @@ export class Timelines implements OnApplicationBootstrap, BeforeApplicationShutd
     const models = this.live();
     this.mode = modeOf(models.db).kind === 'indexed' ? 'live' : 'loading';
     this.projector = new Projector(this.store, models.writer, {
-      wantsChanges: () => this.changeFeed.observed,
-      onCommitted: (_before, _after, changes) => this.publish(changes),
+      onCommitted: (before, after) => this.publish(models.reader, before, after),
       // A fresh file is bulk loaded: its reads' indexes are built once it has caught up.
       onCaughtUp: async () => {
         if (this.mode === 'live') return;
@@ -136,8 +134,13 @@ export class Timelines implements OnApplicationBootstrap, BeforeApplicationShutd
     }).start();
   }
 
-  private publish(changes: readonly TimelineChange[]): void {
-    for (const change of changes) this.changeFeed.next(change);
+  /**
+   * Announces what the events in (after, upTo] changed, once they are committed. Read back from
+   * the tables, as a late subscriber's catch-up is, so the two cannot disagree.
+   */
+  private publish(reader: TimelineReader, after: Position | undefined, upTo: Position): void {
+    if (!this.changeFeed.observed) return;
+    for (const change of reader.changesBetween(after ?? -1n, upTo)) this.changeFeed.next(change);
   }
 
   /** A rebuild is ready to take over: the live projector stops, and where it stopped is returned. */
@@ -150,9 +153,9 @@ export class Timelines implements OnApplicationBootstrap, BeforeApplicationShutd
   /** The rebuilt read models are live: follow the log with them, announcing what the old ones had not. */
   private promoted(models: ReadModels, handedOverAt: Position | undefined): void {
     this.models = models;
-    // What the rebuilt read models applied past the old ones' last batch, read back from the tables.
+    // What the rebuilt read models applied past the old ones' last batch.
     const upTo = models.writer.checkpoint;
-    if (upTo !== undefined && handedOverAt !== upTo && this.changeFeed.observed) this.publish(models.reader.changesBetween(handedOverAt ?? -1n, upTo));
+    if (upTo !== undefined && handedOverAt !== upTo) this.publish(models.reader, handedOverAt, upTo);
     if (!this.closing) this.follow();
   }
 

@@ -13,7 +13,6 @@ import { EmbeddedEventStore } from '../../src/store/embedded-store';
 import type { Position, StoredEvent } from '../../src/store/event-store';
 import { replayAnniversaries, replayAnniversarySummary, replayCountryTimeline } from '../../projections/replay';
 import type { TimelineEntry } from '../../projections/timeline';
-import type { TimelineChange } from '../../src/timelines/read-model/changes';
 import { close, openLive, type ReadModels } from '../../src/timelines/read-model/files';
 import { Projector } from '../../src/timelines/projector';
 import { finishBulkLoad } from '../../src/timelines/read-model/bulk-load';
@@ -263,33 +262,5 @@ describe('the read models as of an instant', () => {
     );
   }, 120_000);
 });
-
-describe('the live change feed', () => {
-  it('carries, batch by batch, exactly the changes a late subscriber reads back from the tables', async () => {
-    await fc.assert(
-      fc.asyncProperty(histories, fc.integer({ min: 1, max: 9 }), async (events, batchSize) => {
-        const dir = mkdtempSync(join(tmpdir(), 'annals-feed-'));
-        const store = new EmbeddedEventStore(dir);
-        const models = openLive(dir);
-        try {
-          const log = await appendLog(store, events);
-          for (let i = 0; i < log.length; i += batchSize) {
-            const before = models.writer.checkpoint;
-            const live = models.writer.apply(log.slice(i, i + batchSize), true);
-            const read = models.reader.changesBetween(before ?? 0n, models.writer.checkpoint!);
-            expect(live.map(plain)).toEqual(read.map(plain));
-          }
-        } finally {
-          close(models);
-          await store.close();
-          rmSync(dir, { recursive: true, force: true });
-        }
-      }),
-      { numRuns: 40 },
-    );
-  }, 120_000);
-});
-
-const plain = ({ position, scope, change, entry }: TimelineChange) => ({ position, scope, change, entry });
 
 const sortById = (entries: readonly TimelineEntry[]) => [...entries].sort((a, b) => (a.recordId < b.recordId ? -1 : 1));

@@ -158,6 +158,14 @@ describe('anniversaries, given the seed reports', () => {
     // The anchor dated only to a month names no day, so it is never upcoming.
     expect((await get('/api/anniversaries/upcoming?from=2025-04-01&days=30')).body).toEqual([]);
   });
+
+  it('starts the window today (UTC) and spans 30 days, unless told otherwise', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const last = new Date(Date.parse(today) + 29 * 86_400_000).toISOString().slice(0, 10);
+    const expected = (await get(`/api/anniversaries/upcoming?from=${today}&days=30`)).body;
+    expect((await get('/api/anniversaries/upcoming')).body).toEqual(expected);
+    for (const { on } of expected) expect(today <= on && on <= last).toBe(true);
+  });
 });
 
 describe('as of an instant, given the seed reports', () => {
@@ -261,6 +269,25 @@ describe('records made through the API', () => {
     const list = await at('/api/anchors');
     expect(list.body.map((a: { anchorId: string }) => a.anchorId)).toEqual(['cpv-entry-korean-war', 'korean-war-armistice', 'liberation-of-korea']);
     expect(list.body[1]).toMatchObject({ date: '1954-07-27', revision: 1 });
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('lists the reading and rebuilding routes with their parameters', async () => {
+    const doc = (await get('/docs-json')).body;
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/timelines/countries/{code}',
+        '/api/timelines/anniversaries',
+        '/api/timelines/anniversaries/{anchorId}',
+        '/api/timelines/anniversaries/{anchorId}/{years}',
+        '/api/anniversaries/upcoming',
+        '/api/admin/projections/rebuild',
+      ]),
+    );
+    const country = doc.paths['/api/timelines/countries/{code}'].get;
+    expect(country.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['asOf', 'code', 'counterpart', 'cursor', 'from', 'limit', 'to', 'types']);
+    expect(country.responses['200'].content['application/json'].schema.properties.nextCursor).toBeDefined();
   });
 });
 

@@ -1,7 +1,6 @@
-// What the change feed carries: one change to one timeline, made by the event at `position`. Both
-// the live feed (collected by the writer as it applies a batch) and a late subscriber's catch-up
-// (read back from the temporal tables) describe a version the same way: an upsert for each of its
-// rows, and a remove for each row of its predecessor in a timeline the new version left.
+// What the change feed carries: one change to one timeline, made by the event at `position`. A
+// version changes the timelines this way: an upsert for each of its rows, and a remove for each
+// row of its predecessor in a timeline the new version left.
 
 import type { CountryCode } from '../../domain/events';
 import type { Position } from '../../store/event-store';
@@ -15,23 +14,27 @@ export interface TimelineChange {
   readonly position: Position;
   readonly scope: { readonly country: CountryCode } | { readonly anchorId: string; readonly years: number };
   readonly change: 'upsert' | 'remove';
-  /** The entry as it became (upsert) or as it last was (remove). */
+  /**
+   * The entry as it became (upsert) or as it last was (remove). Read from the read models when
+   * first asked for: ask while the change is delivered, not after a later tick (a rebuild may
+   * have replaced the read models by then).
+   */
   readonly entry: TimelineEntry;
 }
 
 /**
- * A change whose entry is parsed from its JSON when first read: the feed carries every change to
- * every timeline, and most go to timelines nobody is watching.
+ * A change whose entry is made when first read: the feed carries every change to every
+ * timeline, and most go to timelines nobody is watching.
  */
-function lazyChange(position: Position, ref: RowRef, change: TimelineChange['change'], json: string): TimelineChange {
+function change(position: Position, ref: RowRef, kind: TimelineChange['change'], rows: VersionRows): TimelineChange {
   const scope = ref.length === 2 ? { country: ref[0] } : { anchorId: ref[0], years: ref[1] };
   let entry: TimelineEntry | undefined;
   return {
     position,
     scope,
-    change,
+    change: kind,
     get entry() {
-      return (entry ??= JSON.parse(json) as TimelineEntry);
+      return (entry ??= JSON.parse(rows.entryJson(ref)) as TimelineEntry);
     },
   };
 }
@@ -39,18 +42,18 @@ function lazyChange(position: Position, ref: RowRef, change: TimelineChange['cha
 /** A version's rows, and the entry JSON each shows in its timeline. */
 export interface VersionRows {
   readonly refs: readonly RowRef[];
-  readonly entryJson: (ref: RowRef, index: number) => string;
+  readonly entryJson: (ref: RowRef) => string;
 }
 
 /** What one version changed (in one scope, or all): removes from the timelines its predecessor was in and it is not, then its upserts. */
 export function versionChanges(position: Position, now: VersionRows, before: VersionRows | undefined, scope?: TimelineScope): TimelineChange[] {
   const changes: TimelineChange[] = [];
-  before?.refs.forEach((ref, index) => {
-    if (inScope(ref, scope) && !now.refs.some((other) => sameScope(ref, other))) changes.push(lazyChange(position, ref, 'remove', before.entryJson(ref, index)));
-  });
-  now.refs.forEach((ref, index) => {
-    if (inScope(ref, scope)) changes.push(lazyChange(position, ref, 'upsert', now.entryJson(ref, index)));
-  });
+  for (const ref of before?.refs ?? []) {
+    if (inScope(ref, scope) && !now.refs.some((other) => sameScope(ref, other))) changes.push(change(position, ref, 'remove', before!));
+  }
+  for (const ref of now.refs) {
+    if (inScope(ref, scope)) changes.push(change(position, ref, 'upsert', now));
+  }
   return changes;
 }
 

@@ -7,7 +7,6 @@ import type Database from 'better-sqlite3';
 import { FACT_TYPES, type AnchorData, type CountryCode, type FactType, type PartialDate } from '../../domain/events';
 import { firstDay, lastDay } from '../../domain/partial-date';
 import type { Position } from '../../store/event-store';
-import type { TimelineEntry } from '../../../projections/timeline';
 import { END, PROJECTION } from './schema';
 import { dayNumber, entryJson, parseRowRefs, type PointOfView, type RowRef } from './record-version';
 import { versionChanges, type TimelineChange, type TimelineScope, type VersionRows } from './changes';

@@ -17,23 +17,12 @@ import { evolveRecord, initialRecordState, type RecordState } from '../../../pro
 import type { AnchorLookup } from '../../../projections/timeline';
 import { parseInstant } from '../instants';
 import { END, PROJECTION } from './schema';
-import {
-  entryJson,
-  parseRowRefs,
-  recordVersion,
-  rowRefsJson,
-  type PointOfView,
-  type RecordVersion,
-  type RowRef,
-  type StartedRecord,
-} from './record-version';
-import { versionChanges, type TimelineChange, type VersionRows } from './changes';
+import { recordVersion, rowRefsJson, type RecordVersion, type RowRef, type StartedRecord } from './record-version';
 
 /** A record's newest version, as the writer needs it. */
 interface CurrentVersion {
   readonly id: bigint;
   readonly created_position: bigint;
-  readonly rows: string;
   readonly state: string;
   readonly body: string | null;
 }
@@ -44,7 +33,7 @@ function prepare(db: Database.Database) {
   return {
     // `valid_to = END` written out, as in the partial index, so that SQLite uses the index.
     current: db
-      .prepare<[string], CurrentVersion>(`SELECT id, created_position, rows, state, body FROM record_versions WHERE record_id = ? AND valid_to = ${END}`)
+      .prepare<[string], CurrentVersion>(`SELECT id, created_position, state, body FROM record_versions WHERE record_id = ? AND valid_to = ${END}`)
       .safeIntegers(true),
     insertVersion: db.prepare<[bigint, string, bigint, bigint | null, bigint, string, string, string | null]>(
       `INSERT INTO record_versions (id, record_id, created_position, predecessor, valid_from, valid_to, rows, state, body)
@@ -60,8 +49,6 @@ function prepare(db: Database.Database) {
       `INSERT INTO anniversary_entries (anchor_id, years, sort_day, created_position, valid_from, version, roles, counterparts)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    countryRow: db.prepare<[number], PointOfView>('SELECT roles, counterparts FROM country_entries WHERE rowid = ?'),
-    anniversaryRow: db.prepare<[number], PointOfView>('SELECT roles, counterparts FROM anniversary_entries WHERE rowid = ?'),
     link: db.prepare<[string, string]>('INSERT OR IGNORE INTO record_anchors (anchor_id, record_id) VALUES (?, ?)'),
     unlink: db.prepare<[string, string]>('DELETE FROM record_anchors WHERE anchor_id = ? AND record_id = ?'),
     linked: db.prepare<[string], string>('SELECT record_id FROM record_anchors WHERE anchor_id = ?').pluck(),
@@ -94,8 +81,6 @@ export class TimelineWriter {
   /** Version ids are given here, so that a version's rows can name it before it is written. */
   private lastVersion = 0n;
   private position: Position | undefined;
-  /** The changes of the batch being applied, when asked for. */
-  private changes: TimelineChange[] | undefined;
 
   constructor(db: Database.Database) {
     this.sql = prepare(db);
@@ -110,20 +95,15 @@ export class TimelineWriter {
 
   /**
    * Applies the events, which follow the checkpoint in log order, in one transaction with the
-   * new checkpoint. If it throws, nothing of the batch is kept, in the file or in memory. With
-   * `collect`, answers the changes the batch made (committed once this returns), in log order.
+   * new checkpoint. If it throws, nothing of the batch is kept, in the file or in memory.
    */
-  apply(events: readonly StoredEvent[], collect = false): TimelineChange[] {
-    if (events.length === 0) return [];
-    this.changes = collect ? [] : undefined;
+  apply(events: readonly StoredEvent[]): void {
+    if (events.length === 0) return;
     try {
       this.applyAll(events);
-      return this.changes ?? [];
     } catch (error) {
       this.load();
       throw error;
-    } finally {
-      this.changes = undefined;
     }
   }
 
@@ -199,20 +179,6 @@ export class TimelineWriter {
       rows.push([row.anchorId, row.years, Number(lastInsertRowid)]);
     }
     this.sql.insertVersion.run(id, recordId, created, current?.id ?? null, position, rowRefsJson(rows), state, next.body);
-    this.changes?.push(...versionChanges(position, this.rowsOf(next, rows), current && this.rowsBefore(current)));
-  }
-
-  /** The new version's rows, whose points of view are at hand, in the order they were written. */
-  private rowsOf(version: RecordVersion, refs: readonly RowRef[]): VersionRows {
-    const views: readonly PointOfView[] = [...version.countries, ...version.anniversaries];
-    return { refs, entryJson: (_, index) => entryJson(version.body!, views[index]) };
-  }
-
-  private rowsBefore(current: CurrentVersion): VersionRows {
-    return {
-      refs: parseRowRefs(current.rows),
-      entryJson: (ref) => entryJson(current.body!, (ref.length === 2 ? this.sql.countryRow.get(ref[1]) : this.sql.anniversaryRow.get(ref[2]))!),
-    };
   }
 
   private relink(recordId: string, before: RecordState, after: RecordState): void {

@@ -10,6 +10,7 @@ import type { TimelineReader } from '../read-model/reader';
 import { Timelines } from '../timelines.service';
 import * as json from './json';
 import { Params, type RawQuery } from './params';
+import { Memos } from './memo';
 
 /** Anniversaries are counted in years from a four-digit year. */
 const MAX_YEARS = 9999;
@@ -46,20 +47,28 @@ export class AnniversaryCountsQuery {
   constructor(readonly params: AnniversaryParams) {}
 }
 
+/** Answers JSON text: counting reads every anniversary row, so the answer at a position is kept. */
 @QueryHandler(AnniversaryCountsQuery)
-export class AnniversaryCountsHandler implements IQueryHandler<AnniversaryCountsQuery, AnniversaryCount[]> {
+export class AnniversaryCountsHandler implements IQueryHandler<AnniversaryCountsQuery, string> {
+  private readonly memos = new Memos();
+
   constructor(private readonly timelines: Timelines) {}
 
-  async execute({ params }: AnniversaryCountsQuery): Promise<AnniversaryCount[]> {
-    return anniversaryCounts(this.timelines.reader, params);
+  async execute({ params }: AnniversaryCountsQuery): Promise<string> {
+    const { reader } = this.timelines;
+    const at = readPosition(reader, params);
+    if (at === undefined) return '[]';
+    return this.memos.of(reader).answer(`${at}`, () => JSON.stringify(anniversaryCountsAt(reader, at)));
   }
 }
 
 export function anniversaryCounts(reader: TimelineReader, params: AnniversaryParams): AnniversaryCount[] {
   const at = readPosition(reader, params);
-  if (at === undefined) return [];
-  return reader.anniversaryCounts(at).map(({ anchorId, years, year, count }) => ({ anchorId, years, year, milestone: isMilestone(years), count }));
+  return at === undefined ? [] : anniversaryCountsAt(reader, at);
 }
+
+const anniversaryCountsAt = (reader: TimelineReader, at: Position): AnniversaryCount[] =>
+  reader.anniversaryCounts(at).map(({ anchorId, years, year, count }) => ({ anchorId, years, year, milestone: isMilestone(years), count }));
 
 export class AnchorAnniversariesQuery {
   constructor(readonly params: AnniversaryParams & { readonly anchorId: string }) {}
@@ -68,15 +77,23 @@ export class AnchorAnniversariesQuery {
 /** Answers JSON text: the anchor as it then stood, and its anniversaries (or the one asked for). */
 @QueryHandler(AnchorAnniversariesQuery)
 export class AnchorAnniversariesHandler implements IQueryHandler<AnchorAnniversariesQuery, string> {
+  private readonly memos = new Memos();
+
   constructor(private readonly timelines: Timelines) {}
 
   async execute({ params }: AnchorAnniversariesQuery): Promise<string> {
-    return anchorAnniversaries(this.timelines.reader, params);
+    const { reader } = this.timelines;
+    const at = readPosition(reader, params);
+    const key = `${at}/${params.anchorId}/${params.years ?? ''}`;
+    return at === undefined ? anchorAnniversaries(reader, params) : this.memos.of(reader).answer(key, () => anchorAnniversaries(reader, params, at));
   }
 }
 
-export function anchorAnniversaries(reader: TimelineReader, params: AnniversaryParams & { readonly anchorId: string }): string {
-  const at = readPosition(reader, params);
+export function anchorAnniversaries(
+  reader: TimelineReader,
+  params: AnniversaryParams & { readonly anchorId: string },
+  at = readPosition(reader, params),
+): string {
   const anchor = at === undefined ? undefined : reader.anchorAt(params.anchorId, at)?.anchor;
   // An anchor not defined as of that moment did not exist then.
   if (at === undefined || anchor === undefined) return failWith({ code: 'anchor_not_found', anchorId: params.anchorId });

@@ -10,7 +10,7 @@ import { Timelines } from '../timelines.service';
 import { decodeCursor, encodeCursor, queryDigest, type Cursor } from './cursor';
 import * as json from './json';
 import { Params, type RawQuery } from './params';
-import { AnswerMemo } from './memo';
+import { Memos, type AnswerMemo } from './memo';
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 500;
@@ -56,15 +56,13 @@ export class CountryTimelineQuery {
 /** Answers the page as JSON text. */
 @QueryHandler(CountryTimelineQuery)
 export class CountryTimelineHandler implements IQueryHandler<CountryTimelineQuery, string> {
-  private readonly memos = new WeakMap<TimelineReader, AnswerMemo>();
+  private readonly memos = new Memos();
 
   constructor(private readonly timelines: Timelines) {}
 
   async execute({ params }: CountryTimelineQuery): Promise<string> {
     const { reader } = this.timelines;
-    let memo = this.memos.get(reader);
-    if (!memo) this.memos.set(reader, (memo = new AnswerMemo()));
-    return countryTimeline(reader, params, memo);
+    return countryTimeline(reader, params, this.memos.of(reader));
   }
 }
 

@@ -29,3 +29,14 @@ export class AnswerMemo {
     return fresh;
   }
 }
+
+/** One memo per reader: a rebuild's new read models start with an empty one. */
+export class Memos {
+  private readonly memos = new WeakMap<object, AnswerMemo>();
+
+  of(reader: object): AnswerMemo {
+    let memo = this.memos.get(reader);
+    if (!memo) this.memos.set(reader, (memo = new AnswerMemo()));
+    return memo;
+  }
+}

@@ -41,8 +41,8 @@ export class TimelinesController {
   @ApiOperation({ summary: 'Every anniversary that records mark, of every anchor, with how many records mark it' })
   @ApiQuery(QUERY.asOf)
   @ApiOkResponse({ schema: SCHEMAS.anniversaryCounts })
-  anniversaries(@Query() query: RawQuery) {
-    return this.queryBus.execute(new AnniversaryCountsQuery(anniversaryParams({}, query)));
+  async anniversaries(@Query() query: RawQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    return asJson(reply, await this.queryBus.execute(new AnniversaryCountsQuery(anniversaryParams({}, query))));
   }
 
   @Get('anniversaries/:anchorId')

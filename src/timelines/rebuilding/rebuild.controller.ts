@@ -37,9 +37,9 @@ export class RebuildController {
   @Requires('admin')
   @ApiOperation({ summary: 'Rebuild the read models from the log beside the live ones, then swap them in; poll with GET' })
   @ApiAcceptedResponse({ schema: STATUS_SCHEMA })
-  start(@Res({ passthrough: true }) reply: FastifyReply) {
+  async start(@Res({ passthrough: true }) reply: FastifyReply) {
     void reply.header('location', PATH);
-    return answer(this.timelines.rebuild());
+    return answer(await this.timelines.rebuild());
   }
 
   @Get()

@@ -12,7 +12,6 @@ import { close, discard, openRebuild, promote, type ReadModels } from '../read-m
 import { Projector } from '../projector';
 import { finishBulkLoad } from '../read-model/bulk-load';
 
-
 export interface RebuildStatus {
   readonly state: 'running' | 'done' | 'failed';
   readonly startedAt: string;
@@ -38,16 +37,17 @@ export class Rebuild {
   private state: RebuildStatus['state'] = 'running';
   private readonly startedAt: Date;
   private finishedAt: Date | undefined;
-  private target: Position | undefined;
   private projector: Projector | undefined;
   private error: unknown;
   private cancelled = false;
   private running: Promise<void> | undefined;
 
+  /** `target`: the head of the log when the rebuild was asked for. */
   constructor(
     private readonly store: EventStore,
     private readonly dataDir: string,
     private readonly live: LiveReadModels,
+    private readonly target: Position | undefined,
     private readonly clock: () => Date = () => new Date(),
   ) {
     this.startedAt = clock();
@@ -81,7 +81,6 @@ export class Rebuild {
     let handedOver = false;
     try {
       // Bulk load up to the head as it was when asked, then index what was loaded.
-      this.target = await this.store.headPosition();
       await this.project(rebuilt, this.target);
       this.goOn();
       await finishBulkLoad(rebuilt);
