@@ -4,8 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { visit } from '../support/bodies';
-import { isBuilt, startChildServer } from '../support/child-server';
+import { isBuilt, startChildServer, writeAndSignal } from '../support/child-server';
 import { EmbeddedEventStore } from '../../src/store/embedded-store';
 import { isFactType } from '../../src/domain/events';
 
@@ -18,25 +17,7 @@ describeBuilt('a crash in the middle of writes', () => {
 
   it('loses no acknowledged write and leaves no half-written record', async () => {
     const server = await startChildServer({ ANNALS_DATA_DIR: dataDir });
-    const acknowledged: string[] = [];
-    let killed = false;
-    const write = async (i: number) => {
-      try {
-        const response = await fetch(`${server.url}/api/records/visits`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ ...visit(), commemorates: [], summary: `write ${i}` }),
-        });
-        if (response.status === 201) acknowledged.push(((await response.json()) as { recordId: string }).recordId);
-        if (acknowledged.length >= 60 && !killed) {
-          killed = true;
-          server.process.kill('SIGKILL');
-        }
-      } catch {
-        // the connection died with the server: this write was never acknowledged
-      }
-    };
-    await Promise.all(Array.from({ length: 200 }, (_, i) => write(i)));
+    const acknowledged = await writeAndSignal(server, 200, 60, 'SIGKILL');
     expect(await server.exited()).toBe('SIGKILL');
     expect(acknowledged.length).toBeGreaterThanOrEqual(60);
     expect(acknowledged.length).toBeLessThan(200); // the kill came mid-way

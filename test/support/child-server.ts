@@ -2,23 +2,16 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '../../bench/servers';
+import { visit } from './bodies';
+
+export { freePort };
 
 export const ROOT = join(__dirname, '..', '..');
 export const BUILT_MAIN = join(ROOT, 'dist', 'src', 'main.js');
 
 export const isBuilt = (): boolean => existsSync(BUILT_MAIN);
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-    probe.on('error', reject);
-  });
-}
 
 export interface ChildServer {
   readonly url: string;
@@ -57,4 +50,31 @@ async function waitUntilUp(url: string, child: ChildProcess, output: () => strin
   }
   child.kill('SIGKILL');
   throw new Error(`server did not answer within 20 s: ${output()}`);
+}
+
+/**
+ * Sends `count` visits at once and signals the server once `after` of them were answered 201,
+ * while the rest are in flight; answers the ids of every record the server acknowledged.
+ */
+export async function writeAndSignal(server: ChildServer, count: number, after: number, signal: NodeJS.Signals): Promise<string[]> {
+  const acknowledged: string[] = [];
+  let signalled = false;
+  const write = async (i: number) => {
+    try {
+      const response = await fetch(`${server.url}/api/records/visits`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...visit(), commemorates: [], summary: `write ${i}` }),
+      });
+      if (response.status === 201) acknowledged.push(((await response.json()) as { recordId: string }).recordId);
+      if (acknowledged.length >= after && !signalled) {
+        signalled = true;
+        server.process.kill(signal);
+      }
+    } catch {
+      // the connection died with the server: this write was never acknowledged
+    }
+  };
+  await Promise.all(Array.from({ length: count }, (_, i) => write(i)));
+  return acknowledged;
 }

@@ -11,6 +11,7 @@ import { Timelines } from '../timelines.service';
 import * as json from './json';
 import { Params, type RawQuery } from './params';
 import { Memos } from './memo';
+import type { AnniversaryCount } from '../../../projections/replay';
 
 /** Anniversaries are counted in years from a four-digit year. */
 const MAX_YEARS = 9999;
@@ -35,13 +36,8 @@ export function anniversaryParams(path: { anchorId?: string; years?: string }, q
   return parsed;
 }
 
-export interface AnniversaryCount {
-  readonly anchorId: string;
-  readonly years: number;
-  readonly year: number;
-  readonly milestone: boolean;
-  readonly count: number;
-}
+/** The read model counts anniversaries in the shape the replay does. */
+export type { AnniversaryCount };
 
 export class AnniversaryCountsQuery {
   constructor(readonly params: AnniversaryParams) {}
