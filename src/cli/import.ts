@@ -14,13 +14,11 @@ import type { CommandContext } from '../recording/context';
 import { CorrectRecordCommand, RecordFactCommand, RetractRecordCommand, type Recorded } from '../recording/record-commands';
 import { PutAnchorCommand } from '../anchors/anchor-commands';
 import { describeError } from './errors';
+import { ImportRefused, type LineError } from './import-refused';
 import { checkChanges, checkLine, interpretLine, type ExportedEvent, type ImportLine } from './import-lines';
 import { parseJson, readLines } from './ndjson';
 import { progress } from './progress';
 
-export interface LineError extends FieldError {
-  readonly line: number;
-}
 
 export interface ImportReport {
   readonly lines: number;
@@ -28,16 +26,7 @@ export interface ImportReport {
   readonly unchanged: number;
 }
 
-export class ImportRefused extends Error {
-  constructor(
-    readonly errors: readonly LineError[],
-    /** How many problems there are in all, and on how many lines. */
-    readonly total: number,
-    readonly lines: number,
-  ) {
-    super(`${lines} bad line${lines === 1 ? '' : 's'}: nothing imported`);
-  }
-}
+
 
 /** How many lines are applied at once: enough for group commit to fill its batches. */
 const IN_FLIGHT = 256;

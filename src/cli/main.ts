@@ -6,45 +6,19 @@ import 'reflect-metadata';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
-import { Module, type DynamicModule } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { CommandBus, CqrsModule } from '@nestjs/cqrs';
 import { loadConfig } from '../config';
-import { CLOCK, CONFIG, EVENT_STORE } from '../tokens';
 import { parsePosition, type EventStore } from '../store/event-store';
-import { openStore } from '../store/open-store';
+import { dataDirOf, openEventStoreDb, openStore } from '../store/open-store';
 import { EmbeddedEventStore } from '../store/embedded-store';
-import { EventStoreDbEventStore } from '../store/eventstoredb-store';
-import { RECORDING_PROVIDERS } from '../recording/recording.providers';
-import { ImportRefused, importFile } from './import';
+import { ImportRefused } from './import-refused';
 import { exportLog } from './export';
 import { migrate } from './migrate';
 import { asTable, replay } from './replay';
 import { progress } from './progress';
-import { rebuildReadModels } from '../timelines';
-import { dataDirOf } from '../store/open-store';
 
 export const EXIT = { done: 0, failed: 1, usage: 2, badFile: 3 } as const;
 
 class UsageError extends Error {}
-
-/** The command side without HTTP or projections: the CLI records through the same handlers. */
-@Module({})
-class CommandLineModule {
-  static with(store: EventStore): DynamicModule {
-    const config = loadConfig(process.env);
-    return {
-      module: CommandLineModule,
-      imports: [CqrsModule.forRoot()],
-      providers: [
-        { provide: CONFIG, useValue: config.ok ? config.config : undefined },
-        { provide: EVENT_STORE, useValue: store },
-        { provide: CLOCK, useValue: () => new Date() },
-        ...RECORDING_PROVIDERS,
-      ],
-    };
-  }
-}
 
 function storeFromEnvironment(): EventStore {
   const loaded = loadConfig(process.env);
@@ -85,13 +59,10 @@ function program(): Command {
     .argument('<file>', 'the NDJSON file')
     .action(async (file: string) =>
       withStore(async (store) => {
-        const context = await NestFactory.createApplicationContext(CommandLineModule.with(store), { logger: false });
-        try {
-          const report = await importFile(file, store, context.get(CommandBus));
-          console.log(`imported ${report.lines} lines from ${file}: ${report.appended} new, ${report.unchanged} already there`);
-        } finally {
-          await context.close();
-        }
+        // NestJS and the command side load only for the commands that need them (a second or so).
+        const { importWithHandlers } = await import('./command-side');
+        const report = await importWithHandlers(file, store);
+        console.log(`imported ${report.lines} lines from ${file}: ${report.appended} new, ${report.unchanged} already there`);
       }),
     );
 
@@ -117,7 +88,7 @@ function program(): Command {
     .requiredOption('--to <target>', 'an esdb:// connection string, or a data folder')
     .action(async (options: { to: string }) =>
       withStore(async (source) => {
-        const target = /^[a-z+]+:\/\//.test(options.to) ? new EventStoreDbEventStore(options.to) : new EmbeddedEventStore(options.to);
+        const target = /^[a-z+]+:\/\//.test(options.to) ? openEventStoreDb(options.to) : new EmbeddedEventStore(options.to);
         try {
           const { copied } = await migrate(source, target);
           console.log(`migrated: ${copied} events offered to ${options.to}`);
@@ -145,6 +116,7 @@ function program(): Command {
     .description('rebuild the read models from the log, with no server running on this data folder (a running server: POST /api/admin/projections/rebuild)')
     .action(async () =>
       withStore(async (store) => {
+        const { rebuildReadModels } = await import('../timelines/rebuilding/rebuild');
         const report = progress('rebuilding', undefined);
         const position = await rebuildReadModels(store, dataDirOf(process.env), { onProgress: (at) => report.tick(Number(at)) });
         report.finish(position === undefined ? 'the log is empty' : `read models at position ${position}`);

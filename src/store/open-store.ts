@@ -4,14 +4,18 @@
 import { resolve } from 'node:path';
 import { EmbeddedEventStore } from './embedded-store';
 import type { EventStore } from './event-store';
-import { EventStoreDbEventStore } from './eventstoredb-store';
 
 export const DEFAULT_DATA_DIR = './data';
 
 export function openStore(env: NodeJS.ProcessEnv = process.env): EventStore {
   const connectionString = env.EVENTSTORE_CONNECTION_STRING?.trim();
-  if (connectionString) return new EventStoreDbEventStore(connectionString);
-  return new EmbeddedEventStore(dataDirOf(env));
+  return connectionString ? openEventStoreDb(connectionString) : new EmbeddedEventStore(dataDirOf(env));
+}
+
+/** The gRPC client takes a good part of a second to load: only those who use it pay for it. */
+export function openEventStoreDb(connectionString: string): EventStore {
+  const { EventStoreDbEventStore } = require('./eventstoredb-store') as typeof import('./eventstoredb-store');
+  return new EventStoreDbEventStore(connectionString);
 }
 
 /** Where the embedded log (and, beside it, the read models) live. */
