@@ -124,7 +124,7 @@ export async function run(): Promise<BenchResult[]> {
     try {
       const catchUp = await watchCatchUp(server);
       const replayMs = await replayToMiddle(dir, count);
-      const queryP99 = p99(await asOfLatencies(server.url, count, 300));
+      const queryP99 = p99(await asOfLatencies(server.url, count, 1000));
       const pageRps = await rps(`${server.url}/api/timelines/countries/${BUSY}?limit=50`);
       const healthRps = await rps(`${server.url}/api/health`);
       const n = count.toLocaleString('en');

@@ -33,8 +33,8 @@ export interface ProjectorFailure {
   readonly at: Date;
 }
 
-const DEFAULT_BATCH = 500;
-const DEFAULT_MAX_BATCH = 4000;
+const DEFAULT_BATCH = 100;
+const DEFAULT_MAX_BATCH = 500;
 /** How long one transaction may hold the event loop, roughly. */
 const BATCH_BUDGET_MS = 100;
 const FIRST_RETRY_MS = 100;

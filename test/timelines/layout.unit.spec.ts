@@ -54,7 +54,7 @@ describe('a record version, given the seed reports', () => {
 });
 
 describe('a cursor', () => {
-  const cursor = { at: 2n ** 62n + 5n, after: { sortDay: 20201022, createdPosition: 12_345_678_901_234_567_890n }, query: queryDigest(['KP', null]) };
+  const cursor = { at: 2n ** 62n + 5n, after: { sortDay: 20201022, createdPosition: 9_000_000_000_000_000_001n }, query: queryDigest(['KP', null]) };
 
   it('decodes to what was encoded, positions beyond 2^53 included', () => {
     expect(decodeCursor(encodeCursor(cursor))).toEqual({ ok: true, cursor });
@@ -69,6 +69,7 @@ describe('a cursor', () => {
     ['a day that is not one', `c1.${Buffer.from(JSON.stringify(['1', 1.5, '1', cursor.query])).toString('base64url')}`],
     ['a digest that is not one', `c1.${Buffer.from(JSON.stringify(['1', 20200101, '1', 'short'])).toString('base64url')}`],
     ['a trailing part', `${encodeCursor(cursor)}.x`],
+    ['a position beyond any log', `c1.${Buffer.from(JSON.stringify(['99999999999999999999', 20200101, '1', cursor.query])).toString('base64url')}`],
   ])('is refused when it has %s', (_, text) => {
     expect(decodeCursor(text)).toEqual({ ok: false, reason: 'is not a cursor that this API gave' });
   });

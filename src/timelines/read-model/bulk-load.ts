@@ -15,6 +15,7 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.file, { timeout: 60000 });
 try {
   db.pragma('synchronous = FULL');
+  db.pragma('cache_size = -8192');
   db.transaction(() => db.exec(workerData.sql)).immediate();
 } finally {
   db.close();
@@ -54,7 +55,12 @@ function syncFile(file: string): void {
 
 function inWorker(file: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(BUILD_INDEXES, { eval: true, workerData: { file, sql: TIMELINE_INDEXES, driver: require.resolve('better-sqlite3') } });
+    const worker = new Worker(BUILD_INDEXES, {
+      eval: true,
+      workerData: { file, sql: TIMELINE_INDEXES, driver: require.resolve('better-sqlite3') },
+      // It runs a few lines of JavaScript; SQLite sorts in its own (bounded) memory.
+      resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 },
+    });
     worker.once('error', reject);
     worker.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`building the timeline indexes failed (exit ${code})`))));
   });

@@ -5,7 +5,7 @@
 import type { CountryCode } from '../../domain/events';
 import type { Position } from '../../store/event-store';
 import type { TimelineEntry } from '../../../projections/timeline';
-import type { RowRef } from './record-version';
+import type { RowSummary } from './record-version';
 
 export type TimelineScope = { readonly country: CountryCode } | { readonly anchorId: string; readonly years?: number };
 
@@ -14,54 +14,52 @@ export interface TimelineChange {
   readonly position: Position;
   readonly scope: { readonly country: CountryCode } | { readonly anchorId: string; readonly years: number };
   readonly change: 'upsert' | 'remove';
-  /**
-   * The entry as it became (upsert) or as it last was (remove). Read from the read models when
-   * first asked for: ask while the change is delivered, not after a later tick (a rebuild may
-   * have replaced the read models by then).
-   */
+  /** The entry as it became (upsert) or as it last was (remove). */
   readonly entry: TimelineEntry;
+}
+
+/** A version as the change feed needs it: its entry's body (null if it has none) and its rows. */
+export interface VersionRows {
+  readonly body: string | null;
+  readonly rows: readonly RowSummary[];
+}
+
+/** What one version changed (in one scope, or all): removes from the timelines its predecessor was in and it is not, then its upserts. */
+export function versionChanges(position: Position, now: VersionRows, before: VersionRows | undefined, scope?: TimelineScope): TimelineChange[] {
+  const changes: TimelineChange[] = [];
+  for (const row of before?.rows ?? []) {
+    if (inScope(row, scope) && !now.rows.some((other) => sameScope(row, other))) changes.push(change(position, row, 'remove', before!.body!));
+  }
+  for (const row of now.rows) {
+    if (inScope(row, scope)) changes.push(change(position, row, 'upsert', now.body!));
+  }
+  return changes;
 }
 
 /**
  * A change whose entry is made when first read: the feed carries every change to every
- * timeline, and most go to timelines nobody is watching.
+ * timeline, and most go to timelines nobody is watching. It holds all it needs (not the read
+ * models), so it may be read whenever.
  */
-function change(position: Position, ref: RowRef, kind: TimelineChange['change'], rows: VersionRows): TimelineChange {
-  const scope = ref.length === 2 ? { country: ref[0] } : { anchorId: ref[0], years: ref[1] };
+function change(position: Position, row: RowSummary, kind: TimelineChange['change'], body: string): TimelineChange {
+  const scope = row.length === 3 ? { country: row[0] } : { anchorId: row[0], years: row[1] };
+  const [roles, counterparts] = row.length === 3 ? [row[1], row[2]] : [row[2], row[3]];
   let entry: TimelineEntry | undefined;
   return {
     position,
     scope,
     change: kind,
     get entry() {
-      return (entry ??= JSON.parse(rows.entryJson(ref)) as TimelineEntry);
+      return (entry ??= { ...(JSON.parse(body) as Omit<TimelineEntry, 'roles' | 'counterparts'>), roles, counterparts } as TimelineEntry);
     },
   };
 }
 
-/** A version's rows, and the entry JSON each shows in its timeline. */
-export interface VersionRows {
-  readonly refs: readonly RowRef[];
-  readonly entryJson: (ref: RowRef) => string;
-}
-
-/** What one version changed (in one scope, or all): removes from the timelines its predecessor was in and it is not, then its upserts. */
-export function versionChanges(position: Position, now: VersionRows, before: VersionRows | undefined, scope?: TimelineScope): TimelineChange[] {
-  const changes: TimelineChange[] = [];
-  for (const ref of before?.refs ?? []) {
-    if (inScope(ref, scope) && !now.refs.some((other) => sameScope(ref, other))) changes.push(change(position, ref, 'remove', before!));
-  }
-  for (const ref of now.refs) {
-    if (inScope(ref, scope)) changes.push(change(position, ref, 'upsert', now));
-  }
-  return changes;
-}
-
-function inScope(ref: RowRef, scope: TimelineScope | undefined): boolean {
+function inScope(row: RowSummary, scope: TimelineScope | undefined): boolean {
   if (scope === undefined) return true;
-  if ('country' in scope) return ref.length === 2 && ref[0] === scope.country;
-  return ref.length === 3 && ref[0] === scope.anchorId && (scope.years === undefined || ref[1] === scope.years);
+  if ('country' in scope) return row.length === 3 && row[0] === scope.country;
+  return row.length === 4 && row[0] === scope.anchorId && (scope.years === undefined || row[1] === scope.years);
 }
 
-/** Whether two refs are to the same timeline (of two versions: their rowids differ). */
-const sameScope = (a: RowRef, b: RowRef): boolean => a.length === b.length && a[0] === b[0] && (a.length === 2 || a[1] === b[1]);
+/** Whether two rows (of two versions) are in the same timeline. */
+const sameScope = (a: RowSummary, b: RowSummary): boolean => a.length === b.length && a[0] === b[0] && (a.length === 3 || a[1] === b[1]);

@@ -8,7 +8,7 @@ import { FACT_TYPES, type AnchorData, type CountryCode, type FactType, type Part
 import { firstDay, lastDay } from '../../domain/partial-date';
 import type { Position } from '../../store/event-store';
 import { END, PROJECTION } from './schema';
-import { dayNumber, entryJson, parseRowRefs, type PointOfView, type RowRef } from './record-version';
+import { dayNumber, entryJson, parseRowSummaries, type PointOfView } from './record-version';
 import { versionChanges, type TimelineChange, type TimelineScope, type VersionRows } from './changes';
 
 /** Where an entry sits in a country's timeline: its first day (YYYYMMDD), then its record's creation. */
@@ -131,8 +131,6 @@ function prepare(db: Database.Database) {
     startOf: db.prepare<[bigint], bigint>('SELECT valid_from FROM record_versions WHERE id = ?').pluck().safeIntegers(true),
     lastVersion: db.prepare<[], bigint>('SELECT coalesce(max(id), 0) FROM record_versions').pluck().safeIntegers(true),
     version: db.prepare<[bigint], VersionRow>(`SELECT ${VERSION_COLUMNS} FROM record_versions WHERE id = ?`).safeIntegers(true),
-    countryRow: db.prepare<[number], PointOfView>('SELECT roles, counterparts FROM country_entries WHERE rowid = ?'),
-    anniversaryRow: db.prepare<[number], PointOfView>('SELECT roles, counterparts FROM anniversary_entries WHERE rowid = ?'),
   };
 }
 
@@ -242,13 +240,7 @@ export class TimelineReader {
   }
 
   private rowsOf(version: VersionRow): VersionRows {
-    return { refs: parseRowRefs(version.rows), entryJson: (ref) => entryJson(version.body!, this.pointOfView(ref)) };
-  }
-
-  private pointOfView(ref: RowRef): PointOfView {
-    const row = ref.length === 2 ? this.sql.countryRow.get(ref[1]) : this.sql.anniversaryRow.get(ref[2]);
-    if (!row) throw new Error(`no row ${JSON.stringify(ref)}: the read models are damaged`);
-    return row;
+    return { body: version.body, rows: parseRowSummaries(version.rows) };
   }
 }
 

@@ -50,13 +50,22 @@ export function recordVersion(state: StartedRecord, anchors: AnchorLookup): Reco
 }
 
 /**
- * Where a version's rows are, as the version keeps them for the change feed: a country and the
- * row's rowid in country_entries, or an anchor, the years and the rowid in anniversary_entries.
+ * A version's rows as the version itself keeps them, for the change feed: the timeline (a
+ * country, or an anchor and the years) and the point of view, so that a change can be told
+ * without reading the rows back.
  */
-export type RowRef = readonly [country: CountryCode, rowid: number] | readonly [anchorId: string, years: number, rowid: number];
+export type RowSummary =
+  | readonly [country: CountryCode, roles: readonly string[], counterparts: readonly string[]]
+  | readonly [anchorId: string, years: number, roles: readonly string[], counterparts: readonly string[]];
 
-export const rowRefsJson = (refs: readonly RowRef[]): string => JSON.stringify(refs);
-export const parseRowRefs = (json: string): RowRef[] => JSON.parse(json) as RowRef[];
+/** The version's row summaries as JSON, from JSON already made: text joined, nothing serialised twice. */
+export function rowSummariesJson(version: RecordVersion): string {
+  const countries = version.countries.map((row) => `[${JSON.stringify(row.country)},${row.roles},${row.counterparts}]`);
+  const anniversaries = version.anniversaries.map((row) => `[${JSON.stringify(row.anchorId)},${row.years},${row.roles},${row.counterparts}]`);
+  return `[${[...countries, ...anniversaries].join(',')}]`;
+}
+
+export const parseRowSummaries = (json: string): RowSummary[] => JSON.parse(json) as RowSummary[];
 
 /**
  * The whole entry's JSON from a version's body and a row's point of view: text splicing, since

@@ -17,7 +17,7 @@ import { evolveRecord, initialRecordState, type RecordState } from '../../../pro
 import type { AnchorLookup } from '../../../projections/timeline';
 import { parseInstant } from '../instants';
 import { END, PROJECTION } from './schema';
-import { recordVersion, rowRefsJson, type RecordVersion, type RowRef, type StartedRecord } from './record-version';
+import { recordVersion, rowSummariesJson, type RecordVersion, type StartedRecord } from './record-version';
 
 /** A record's newest version, as the writer needs it. */
 interface CurrentVersion {
@@ -78,7 +78,7 @@ export class TimelineWriter {
   private readonly lookup: AnchorLookup = (anchorId) => this.anchors.get(anchorId)?.anchor;
   /** recordedAt's running maximum along the log so far, in ms since the epoch. */
   private lastRecordedMs: number | undefined;
-  /** Version ids are given here, so that a version's rows can name it before it is written. */
+  /** Version ids are given here, so that a version's rows can name it before it is written. Ids count from 1 with no gaps. */
   private lastVersion = 0n;
   private position: Position | undefined;
 
@@ -169,16 +169,13 @@ export class TimelineWriter {
     // The record keeps the position that created it: it orders the record among those of its day.
     const created = current?.created_position ?? position;
     const id = (this.lastVersion += 1n);
-    const rows: RowRef[] = [];
     for (const row of next.countries) {
-      const { lastInsertRowid } = this.sql.insertCountry.run(row.country, next.sortDay, created, position, row.lastDay, row.type, id, row.roles, row.counterparts);
-      rows.push([row.country, Number(lastInsertRowid)]);
+      this.sql.insertCountry.run(row.country, next.sortDay, created, position, row.lastDay, row.type, id, row.roles, row.counterparts);
     }
     for (const row of next.anniversaries) {
-      const { lastInsertRowid } = this.sql.insertAnniversary.run(row.anchorId, row.years, next.sortDay, created, position, id, row.roles, row.counterparts);
-      rows.push([row.anchorId, row.years, Number(lastInsertRowid)]);
+      this.sql.insertAnniversary.run(row.anchorId, row.years, next.sortDay, created, position, id, row.roles, row.counterparts);
     }
-    this.sql.insertVersion.run(id, recordId, created, current?.id ?? null, position, rowRefsJson(rows), state, next.body);
+    this.sql.insertVersion.run(id, recordId, created, current?.id ?? null, position, rowSummariesJson(next), state, next.body);
   }
 
   private relink(recordId: string, before: RecordState, after: RecordState): void {

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { parsePosition, positionToString, type Position } from '../../store/event-store';
 import type { EntryKey } from '../read-model/reader';
+import { END } from '../read-model/schema';
 
 const VERSION = 'c1';
 const PAYLOAD = /^[A-Za-z0-9_-]{1,400}$/;
@@ -59,5 +60,7 @@ function asCursor(fields: unknown): Cursor | undefined {
   const created = typeof createdPosition === 'string' ? parsePosition(createdPosition) : undefined;
   const day = Number.isInteger(sortDay) && (sortDay as number) >= 101 && (sortDay as number) <= 99_991_231 ? (sortDay as number) : undefined;
   if (position === undefined || created === undefined || day === undefined || typeof query !== 'string' || !DIGEST.test(query)) return undefined;
+  // No log position reaches SQLite's largest integer (the read models' END): one that does is forged.
+  if (position >= END || created >= END) return undefined;
   return { at: position, after: { sortDay: day, createdPosition: created }, query };
 }
