@@ -11,10 +11,11 @@ import { batches, nextTurn } from './batches';
 
 export interface ProjectorOptions {
   /**
-   * The most events applied in one transaction at first. While a backlog fills batches and they
-   * commit quickly, the size doubles up to `maxBatchSize`: fewer, larger transactions write each
-   * page of a random-order index once for many rows. A slow one halves it, so that no transaction
-   * holds the event loop (and the reads waiting on it) for long.
+   * The most events applied in one transaction at first (100). While a backlog fills batches and
+   * they commit quickly, the size doubles up to `maxBatchSize` (500): fewer, larger transactions
+   * write each page of a random-order index once for many rows. A slow one halves it, so that no
+   * transaction holds the event loop (and the reads waiting on it) for long. The cap is low
+   * because a batch's events and what is derived from them are held in memory together.
    */
   readonly batchSize?: number;
   readonly maxBatchSize?: number;

@@ -1,5 +1,6 @@
 // The command line as a user runs it: child processes on real data folders and files.
 
+import Database from 'better-sqlite3';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +26,19 @@ async function eventsIn(dir: string) {
     return events;
   } finally {
     await store.close();
+  }
+}
+
+function copiedSoFar(dir: string): number {
+  try {
+    const db = new Database(join(dir, 'events.sqlite'), { readonly: true, fileMustExist: true });
+    try {
+      return (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return 0; // not created yet
   }
 }
 
@@ -113,7 +127,8 @@ describeBuilt('annals migrate', () => {
     await source.close();
 
     const interrupted = annalsInBackground(['migrate', '--to', folder('copy')], inFolder('big'));
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Killed as soon as the copy has begun, so it stops part of the way through.
+    while (copiedSoFar(folder('copy')) === 0) await new Promise((resolve) => setTimeout(resolve, 10));
     interrupted.kill('SIGKILL');
     await new Promise((resolve) => interrupted.on('exit', resolve));
     const partial = (await eventsIn(folder('copy'))).length;
