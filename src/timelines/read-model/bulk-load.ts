@@ -2,8 +2,7 @@
 // worker thread: on a million events that takes seconds, which must not stall the requests the
 // event loop serves meanwhile) and the file is made durable and switched to synchronous=NORMAL.
 
-import { closeSync, existsSync, fsyncSync, openSync } from 'node:fs';
-import { readFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { modeOf, TIMELINE_INDEXES } from './schema';
 import type { ReadModels } from './files';
