@@ -2,7 +2,7 @@
 // through the port. The table's row order is the global position; a stream's revisions count its
 // events from 0. Appends that arrive together share one transaction, hence one fsync.
 
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
@@ -20,12 +20,28 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from './event-store';
+import {
+  InlineLogWriter,
+  openLogFile,
+  SCHEMA,
+  ThreadLogWriter,
+  runningFromBuild,
+  type AppendOutcome,
+  type AppendRequest,
+  type EncodedEvent,
+  type LogWriter,
+} from './log-writer';
 
 export interface EmbeddedStoreOptions {
   /** How long a commit waits for another process's write lock before it fails. */
   readonly busyTimeoutMs?: number;
   /** How often to look for other processes' appends, only while a subscriber waits at the head. */
   readonly pollIntervalMs?: number;
+  /**
+   * Where commits run: on a worker thread, so the event loop never waits on the disk (the default
+   * when running from the build), or inline on this thread (the default from TypeScript sources).
+   */
+  readonly writer?: 'thread' | 'inline';
 }
 
 /** Counts for tests and benchmarks: how many appends were committed in how many transactions. */
@@ -35,22 +51,6 @@ export interface EmbeddedStoreStats {
 }
 
 export const EVENTS_FILE = 'events.sqlite';
-
-// AUTOINCREMENT so that a position is never handed out twice, even after the newest rows were
-// removed by hand: a reader's checkpoint must never meet a second event at its position.
-// UNIQUE (stream, revision) is also the index that finds a stream's current revision.
-const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS events (
-    position INTEGER PRIMARY KEY AUTOINCREMENT,
-    stream   TEXT    NOT NULL,
-    revision INTEGER NOT NULL,
-    id       TEXT    NOT NULL UNIQUE,
-    type     TEXT    NOT NULL,
-    data     TEXT    NOT NULL,
-    metadata TEXT    NOT NULL,
-    UNIQUE (stream, revision)
-  ) STRICT;
-`;
 
 const COLUMNS = 'position, stream, revision, id, type, data, metadata';
 /** SQLite's largest integer: an upper bound that no position reaches. */
@@ -68,40 +68,15 @@ interface EventRow {
   readonly metadata: string;
 }
 
-/** An event ready for its INSERT: serialised once, when the append is asked for. */
-interface EncodedEvent {
-  readonly id: string;
-  readonly type: string;
-  readonly data: string;
-  readonly metadata: string;
-  /** metadata.recordedAt in epoch ms, when it is an instant: kept from going backwards. */
-  readonly recordedAt?: number;
-  readonly source: EventToAppend;
-}
-
-interface PendingAppend {
-  readonly stream: string;
-  readonly events: readonly EncodedEvent[];
-  readonly expected: ExpectedRevision;
+interface PendingAppend extends AppendRequest {
   readonly resolve: (result: AppendResult) => void;
   readonly reject: (error: unknown) => void;
-  outcome?: AppendResult | WrongExpectedRevisionError;
 }
 
 type Statements = ReturnType<typeof prepareStatements>;
 
 function prepareStatements(db: Database.Database) {
   return {
-    insert: db
-      .prepare<[string, number, string, string, string, string]>(
-        'INSERT INTO events (stream, revision, id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
-      )
-      .safeIntegers(true),
-    eventById: db
-      .prepare<[string], Pick<EventRow, 'stream' | 'revision' | 'position'>>(
-        'SELECT stream, revision, position FROM events WHERE id = ?',
-      )
-      .safeIntegers(true),
     streamRevision: db
       .prepare<[string], number>('SELECT revision FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1')
       .pluck(),
@@ -126,9 +101,6 @@ function prepareStatements(db: Database.Database) {
       )
       .safeIntegers(true),
     head: db.prepare<[], bigint | null>('SELECT max(position) FROM events').pluck().safeIntegers(true),
-    lastRecordedAt: db
-      .prepare<[], string | null>("SELECT json_extract(metadata, '$.recordedAt') FROM events ORDER BY position DESC LIMIT 1")
-      .pluck(),
   };
 }
 
@@ -139,36 +111,26 @@ export class EmbeddedEventStore implements EventStore {
   private readonly sql: Statements;
   private readonly watch: HeadWatch;
   private readonly subscriptions = new Set<EmbeddedSubscription>();
+  private readonly writer: LogWriter;
   private queue: PendingAppend[] = [];
   private flushHandle: NodeJS.Immediate | undefined;
+  /** The batch being committed, while one is: the next one gathers meanwhile. */
+  private inFlight: Promise<void> | undefined;
   private closed = false;
   private counts = { batches: 0, appends: 0 };
-  /** The newest recordedAt in the log, while a batch commits. */
-  private lastRecordedAt = 0;
-  private readonly commitBatch: Database.Transaction<(batch: PendingAppend[]) => void>;
-  // Called inside the batch's transaction, better-sqlite3 runs this in a SAVEPOINT and rolls back
-  // only that savepoint when it throws, so a refused append leaves its neighbours' rows alone.
-  private readonly appendInSavepoint: Database.Transaction<(pending: PendingAppend) => AppendResult>;
 
   /** Opens (creating if need be) the log in `dataDir`, which other processes may share. */
   constructor(dataDir: string, options: EmbeddedStoreOptions = {}) {
     const dir = resolve(dataDir);
     mkdirSync(dir, { recursive: true });
     this.file = join(dir, EVENTS_FILE);
-    // The busy timeout lets a second process (the CLI next to a server) wait for the write lock.
-    this.db = new Database(this.file, { timeout: options.busyTimeoutMs ?? 5000 });
-    this.db.pragma('journal_mode = WAL');
-    // WAL's default leaves the last commits to the OS on power loss; an acknowledged append must survive it.
-    this.db.pragma('synchronous = FULL');
+    const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    this.db = openLogFile(this.file, busyTimeoutMs);
     this.db.exec(SCHEMA);
     this.sql = prepareStatements(this.db);
     this.watch = new HeadWatch(() => this.sql.head.get() ?? 0n, options.pollIntervalMs ?? 100);
-    this.appendInSavepoint = this.db.transaction((pending: PendingAppend) => this.appendOne(pending));
-    this.commitBatch = this.db.transaction((batch: PendingAppend[]) => {
-      // Read inside the write lock, so appends from other processes are ordered too.
-      this.lastRecordedAt = Date.parse(this.sql.lastRecordedAt.get() ?? '') || 0;
-      for (const pending of batch) pending.outcome = this.settle(pending);
-    });
+    const onThread = (options.writer ?? (runningFromBuild() ? 'thread' : 'inline')) === 'thread';
+    this.writer = onThread ? new ThreadLogWriter(this.file, busyTimeoutMs) : new InlineLogWriter(this.file, busyTimeoutMs);
   }
 
   append(stream: string, events: readonly EventToAppend[], expected: ExpectedRevision = 'any'): Promise<AppendResult> {
@@ -182,8 +144,9 @@ export class EmbeddedEventStore implements EventStore {
     }
     return new Promise((resolve, reject) => {
       this.queue.push({ stream, events: encoded, expected, resolve, reject });
-      // Whatever else arrives before the loop turns joins this transaction (group commit).
-      this.flushHandle ??= setImmediate(() => this.flush());
+      // Whatever else arrives before the loop turns, or while a batch commits, joins the next
+      // transaction (group commit).
+      if (this.inFlight === undefined) this.flushHandle ??= setImmediate(() => this.flush());
     });
   }
 
@@ -235,8 +198,10 @@ export class EmbeddedEventStore implements EventStore {
       clearImmediate(this.flushHandle);
       this.flush();
     }
+    while (this.inFlight !== undefined) await this.inFlight;
     for (const subscription of [...this.subscriptions]) await subscription.close();
     this.watch.stop();
+    await this.writer.close();
     this.db.close();
   }
 
@@ -261,11 +226,20 @@ export class EmbeddedEventStore implements EventStore {
   }
 
   private flush(): void {
-    const batch = this.queue;
-    this.queue = [];
     this.flushHandle = undefined;
+    const batch = this.queue;
+    if (batch.length === 0) return;
+    this.queue = [];
+    this.inFlight = this.commit(batch).finally(() => {
+      this.inFlight = undefined;
+      if (this.queue.length > 0) this.flush();
+    });
+  }
+
+  private async commit(batch: PendingAppend[]): Promise<void> {
+    let outcomes: AppendOutcome[];
     try {
-      this.commitBatch.immediate(batch);
+      outcomes = await this.writer.commit(batch.map(({ stream, events, expected }) => ({ stream, events, expected })));
     } catch (error) {
       // The transaction rolled back whole (lock timeout, disk error): nobody's events are in.
       for (const pending of batch) pending.reject(error);
@@ -274,86 +248,13 @@ export class EmbeddedEventStore implements EventStore {
     this.counts.batches += 1;
     this.counts.appends += batch.length;
     this.watch.notify();
-    for (const { outcome, resolve, reject } of batch) {
-      if (outcome instanceof WrongExpectedRevisionError) reject(outcome);
-      else if (outcome !== undefined) resolve(outcome);
-    }
+    batch.forEach((pending, i) => settle(pending, outcomes[i]));
   }
+}
 
-  /** One append's answer; its refusal stays its own, anything worse fails the batch. */
-  private settle(pending: PendingAppend): AppendResult | WrongExpectedRevisionError {
-    try {
-      return this.appendInSavepoint(pending);
-    } catch (error) {
-      if (error instanceof WrongExpectedRevisionError) return error;
-      throw error;
-    }
-  }
-
-  private appendOne(pending: PendingAppend): AppendResult {
-    const replayed = this.replayed(pending);
-    if (replayed !== undefined) return replayed;
-    const current = this.currentRevision(pending.stream);
-    if (!allows(pending.expected, current)) throw this.conflict(pending, current);
-    let revision = current ?? -1;
-    let position = 0n;
-    try {
-      for (const event of pending.events) {
-        revision += 1;
-        const metadata = this.monotonicMetadata(event);
-        const { lastInsertRowid } = this.sql.insert.run(pending.stream, revision, event.id, event.type, event.data, metadata);
-        position = BigInt(lastInsertRowid);
-      }
-    } catch (error) {
-      // A later event's id is already in the log (or twice in this append): a partial replay.
-      if (isUniqueViolation(error)) throw this.conflict(pending, current);
-      throw error;
-    }
-    return { nextRevision: revision, position };
-  }
-
-  /**
-   * Keeps metadata.recordedAt from going backwards along the log: appends that race each other
-   * (or a second process with a clock a little behind) may reach the log in another order than
-   * their clocks read. With it non-decreasing, "the archive as of instant T" is exactly a prefix
-   * of the log, which is what lets as-of queries be indexed lookups by position.
-   */
-  private monotonicMetadata(event: EncodedEvent): string {
-    if (event.recordedAt === undefined) return event.metadata;
-    if (event.recordedAt >= this.lastRecordedAt) {
-      this.lastRecordedAt = event.recordedAt;
-      return event.metadata;
-    }
-    return JSON.stringify({ ...event.source.metadata, recordedAt: new Date(this.lastRecordedAt).toISOString() });
-  }
-
-  /**
-   * EventStoreDB's idempotent write: when these very events (same ids, same stream, in order) are
-   * already in, the append is a no-op answering as the first time did, whatever it expected.
-   * Only some of them being in is a conflict, and so is an id already used in another stream:
-   * ids are unique in the whole log here, where EventStoreDB would only check the one stream.
-   */
-  private replayed(pending: PendingAppend): AppendResult | undefined {
-    const { events, stream } = pending;
-    const first = this.sql.eventById.get(events[0].id);
-    if (first === undefined) return undefined;
-    if (first.stream !== stream) throw this.conflict(pending);
-    let last = first;
-    for (let i = 1; i < events.length; i += 1) {
-      const row = this.sql.eventById.get(events[i].id);
-      if (row?.stream !== stream || row.revision !== first.revision + BigInt(i)) throw this.conflict(pending);
-      last = row;
-    }
-    return { nextRevision: Number(last.revision), position: last.position };
-  }
-
-  private currentRevision(stream: string): number | undefined {
-    return this.sql.streamRevision.get(stream);
-  }
-
-  private conflict(pending: PendingAppend, current = this.currentRevision(pending.stream)): WrongExpectedRevisionError {
-    return new WrongExpectedRevisionError(pending.stream, pending.expected, current ?? 'no_stream');
-  }
+function settle(pending: PendingAppend, outcome: AppendOutcome): void {
+  if (outcome.ok) pending.resolve({ nextRevision: outcome.nextRevision, position: outcome.position });
+  else pending.reject(new WrongExpectedRevisionError(pending.stream, pending.expected, outcome.actual));
 }
 
 /**
@@ -457,19 +358,6 @@ class HeadWatch {
   }
 }
 
-function allows(expected: ExpectedRevision, current: number | undefined): boolean {
-  switch (expected) {
-    case 'any':
-      return true;
-    case 'no_stream':
-      return current === undefined;
-    case 'stream_exists':
-      return current !== undefined;
-    default:
-      return expected === current;
-  }
-}
-
 function encode(event: EventToAppend): EncodedEvent {
   const recordedAt = typeof event.metadata?.recordedAt === 'string' ? Date.parse(event.metadata.recordedAt) : NaN;
   return {
@@ -478,7 +366,6 @@ function encode(event: EventToAppend): EncodedEvent {
     data: JSON.stringify(event.data ?? null),
     metadata: JSON.stringify(event.metadata ?? {}),
     ...(Number.isNaN(recordedAt) ? {} : { recordedAt }),
-    source: event,
   };
 }
 
@@ -492,10 +379,4 @@ function decode(row: EventRow): StoredEvent {
     data: JSON.parse(row.data) as unknown,
     metadata: JSON.parse(row.metadata) as Record<string, unknown>,
   };
-}
-
-// By its code alone, not `instanceof`: the native addon keeps the first SqliteError class it was
-// given, and under a second module registry or realm (jest's, per test file) that is another one.
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE';
 }

@@ -12,9 +12,13 @@ import { anEvent, collect, describeEventStoreContract, refusal, SubscriptionRead
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'annals-store-'));
 
-describeEventStoreContract('Embedded (SQLite)', async () => {
+// Commits run on a writer thread in the build and may run inline: both must keep every promise.
+const WRITERS = ['thread', 'inline'] as const;
+
+describe.each(WRITERS)('with the %s writer', (writer) => {
+describeEventStoreContract(`Embedded (SQLite, ${writer} writer)`, async () => {
   const dir = tempDir();
-  const store = new EmbeddedEventStore(dir);
+  const store = new EmbeddedEventStore(dir, { writer });
   return {
     store,
     async cleanup() {
@@ -28,7 +32,7 @@ describe('Embedded event store, beyond the contract', () => {
   let dir: string;
   let opened: EmbeddedEventStore[];
   const open = (options?: EmbeddedStoreOptions, at = dir) => {
-    const store = new EmbeddedEventStore(at, options);
+    const store = new EmbeddedEventStore(at, { writer, ...options });
     opened.push(store);
     return store;
   };
@@ -318,3 +322,4 @@ async function appendAtReadRevision(store: EmbeddedEventStore, stream: string, c
   }
   return ids;
 }
+});
