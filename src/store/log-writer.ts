@@ -242,10 +242,14 @@ const FROM_SOURCES = `
   require(require('node:worker_threads').workerData.entry);
 `;
 
+// The thread holds nothing for long but a batch at a time: a small young generation keeps the
+// memory it takes from the process small (V8's default would let it grow by tens of MB).
+const THREAD_LIMITS = { maxYoungGenerationSizeMb: 4 };
+
 function startThread(file: string, busyTimeoutMs: number): Worker {
-  if (existsSync(COMPILED_THREAD)) return new Worker(COMPILED_THREAD, { workerData: { file, busyTimeoutMs } });
+  if (existsSync(COMPILED_THREAD)) return new Worker(COMPILED_THREAD, { workerData: { file, busyTimeoutMs }, resourceLimits: THREAD_LIMITS });
   const entry = join(__dirname, 'log-writer-thread.ts');
-  return new Worker(FROM_SOURCES, { eval: true, workerData: { file, busyTimeoutMs, entry } });
+  return new Worker(FROM_SOURCES, { eval: true, workerData: { file, busyTimeoutMs, entry }, resourceLimits: THREAD_LIMITS });
 }
 
 /** Whether this is the build, where the writer thread starts in a moment (from sources it must compile first). */
