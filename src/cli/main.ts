@@ -118,7 +118,11 @@ function program(): Command {
       withStore(async (store) => {
         const { rebuildReadModels } = await import('../timelines/rebuilding/rebuild');
         const report = progress('rebuilding', undefined);
-        const position = await rebuildReadModels(store, dataDirOf(process.env), { onProgress: (at) => report.tick(Number(at)) });
+        const { ReadModelsKept } = await import('../timelines/read-model/keeper');
+        const position = await rebuildReadModels(store, dataDirOf(process.env), { onProgress: (at) => report.tick(Number(at)) }).catch((error: unknown) => {
+          if (!(error instanceof ReadModelsKept)) throw error;
+          throw new Error(`${error.message}: stop it first, or have it rebuild them with POST /api/admin/projections/rebuild`);
+        });
         report.finish(position === undefined ? 'the log is empty' : `read models at position ${position}`);
       }),
     );

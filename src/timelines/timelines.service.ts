@@ -8,6 +8,7 @@ import { CONFIG, EVENT_STORE } from '../tokens';
 import type { Config } from '../config';
 import { positionToString, type EventStore, type Position } from '../store/event-store';
 import { close, openLive, type ReadModels } from './read-model/files';
+import { claimReadModels, type Claim } from './read-model/keeper';
 import type { TimelineChange, TimelineReader } from './read-model/reader';
 import { Projector } from './projector';
 import { finishBulkLoad } from './read-model/bulk-load';
@@ -39,6 +40,7 @@ export class Timelines implements OnApplicationBootstrap, BeforeApplicationShutd
   private projector: Projector | undefined;
   private rebuilding: Rebuild | undefined;
   private closing = false;
+  private claim: Claim | undefined;
   private mode: ProjectionMode = 'loading';
   private readonly changeFeed = new Subject<TimelineChange>();
 
@@ -51,6 +53,7 @@ export class Timelines implements OnApplicationBootstrap, BeforeApplicationShutd
   ) {}
 
   onApplicationBootstrap(): void {
+    this.claim = claimReadModels(this.config.dataDir);
     this.models = openLive(this.config.dataDir);
     this.follow();
   }
@@ -63,6 +66,7 @@ export class Timelines implements OnApplicationBootstrap, BeforeApplicationShutd
 
   onApplicationShutdown(): void {
     if (this.models) close(this.models);
+    this.claim?.release();
   }
 
   /** The reader of the live read models. Use it synchronously: a rebuild may replace it between ticks. */

@@ -56,6 +56,15 @@ describeBuilt('the command line and a server on the same data', () => {
     expect(replayed.anniversaries).toEqual(served.anniversaries);
   });
 
+  it('refuses to rebuild offline, or to start a second server, while a server keeps the read models', async () => {
+    const before = await timeline('/api/timelines/countries/KP?limit=500');
+    const refused = annals(['rebuild'], env);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^annals: another process keeps the read models in .*POST \/api\/admin\/projections\/rebuild$/)]);
+    await expect(startChildServer(env)).rejects.toThrow(/annals: cannot start: another process keeps the read models in /);
+    expect(await timeline('/api/timelines/countries/KP?limit=500')).toEqual(before);
+  });
+
   it('rebuilds the read models offline to the same answers', async () => {
     const before = await timeline('/api/timelines/countries/KP?limit=500');
     server.process.kill('SIGTERM');

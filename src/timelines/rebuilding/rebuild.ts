@@ -11,6 +11,7 @@ import { positionToString } from '../../store/event-store';
 import { close, discard, openRebuild, promote, type ReadModels } from '../read-model/files';
 import { Projector } from '../projector';
 import { finishBulkLoad } from '../read-model/bulk-load';
+import { claimReadModels } from '../read-model/keeper';
 
 export interface RebuildStatus {
   readonly state: 'running' | 'done' | 'failed';
@@ -138,6 +139,15 @@ export interface OfflineRebuildOptions {
  * Answers the position the rebuilt read models hold, undefined for an empty log.
  */
 export async function rebuildReadModels(store: EventStore, dataDir: string, options: OfflineRebuildOptions = {}): Promise<Position | undefined> {
+  const claim = claimReadModels(dataDir);
+  try {
+    return await rebuildAside(store, dataDir, options);
+  } finally {
+    claim.release();
+  }
+}
+
+async function rebuildAside(store: EventStore, dataDir: string, options: OfflineRebuildOptions): Promise<Position | undefined> {
   const head = await store.headPosition();
   const rebuilt = openRebuild(dataDir);
   const projector = rebuildingProjector(store, rebuilt, head === undefined ? undefined : (at) => options.onProgress?.(at, head));
