@@ -194,6 +194,7 @@ describe.each(WRITERS)('with the %s writer', (writer) => {
     describe('subscriptions', () => {
       it('wake at once for this process’s appends, without waiting for a poll', async () => {
         const store = open({ pollIntervalMs: 60_000 });
+        await store.append(uniqueStream(), [anEvent()]); // the writer is up: only the wake-up is timed
         const stream = uniqueStream('wake');
         const reader = new SubscriptionReader(store.subscribeToAll(), [stream]);
         try {
