@@ -2,7 +2,7 @@
 // revision read, publish what was appended. Each handler answers with a Result; the HTTP and
 // command-line edges turn its errors into their own words.
 
-import { Inject } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { CommandHandler, EventBus, type ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import { recordStream, type Fact, type FactType, type RecordEvent } from '../domain/events';
@@ -48,9 +48,10 @@ export class RetractRecordCommand {
 }
 
 /** Reads, decides, appends and publishes; the part every record command shares. */
+@Injectable()
 abstract class RecordShell {
   constructor(
-    protected readonly store: EventStore,
+    @Inject(EVENT_STORE) protected readonly store: EventStore,
     protected readonly eventBus: EventBus,
     protected readonly anchors: AnchorDirectory,
   ) {}
@@ -106,10 +107,6 @@ export function answerForRetry(recordId: string, events: readonly StoredEvent[],
 
 @CommandHandler(RecordFactCommand)
 export class RecordFactHandler extends RecordShell implements ICommandHandler<RecordFactCommand, Result<Recorded>> {
-  constructor(@Inject(EVENT_STORE) store: EventStore, eventBus: EventBus, anchors: AnchorDirectory) {
-    super(store, eventBus, anchors);
-  }
-
   async execute({ factType, fact, context }: RecordFactCommand): Promise<Result<Recorded>> {
     // A keyed request always names the same record, so its retry finds the first answer there.
     const recordId = context.idempotency ? recordIdForKey(context.idempotency.key) : randomUUID();
@@ -131,10 +128,6 @@ const withLists = (fact: Fact): Fact => ({ ...fact, commemorates: fact.commemora
 
 @CommandHandler(CorrectRecordCommand)
 export class CorrectRecordHandler extends RecordShell implements ICommandHandler<CorrectRecordCommand, Result<Recorded>> {
-  constructor(@Inject(EVENT_STORE) store: EventStore, eventBus: EventBus, anchors: AnchorDirectory) {
-    super(store, eventBus, anchors);
-  }
-
   async execute({ recordId, body, context }: CorrectRecordCommand): Promise<Result<Recorded>> {
     const { events, state } = await this.load(recordId);
     const earlier = context.idempotency && answerForRetry(recordId, events, context.idempotency);
@@ -155,10 +148,6 @@ export class CorrectRecordHandler extends RecordShell implements ICommandHandler
 
 @CommandHandler(RetractRecordCommand)
 export class RetractRecordHandler extends RecordShell implements ICommandHandler<RetractRecordCommand, Result<Recorded>> {
-  constructor(@Inject(EVENT_STORE) store: EventStore, eventBus: EventBus, anchors: AnchorDirectory) {
-    super(store, eventBus, anchors);
-  }
-
   async execute({ recordId, body, context }: RetractRecordCommand): Promise<Result<Recorded>> {
     const { events, state } = await this.load(recordId);
     const earlier = context.idempotency && answerForRetry(recordId, events, context.idempotency);
