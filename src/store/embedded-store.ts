@@ -38,10 +38,13 @@ export interface EmbeddedStoreOptions {
   /** How often to look for other processes' appends, only while a subscriber waits at the head. */
   readonly pollIntervalMs?: number;
   /**
-   * Where commits run: on a worker thread, so the event loop never waits on the disk (the default
-   * when running from the build), or inline on this thread (the default from TypeScript sources).
+   * Where commits run. `adaptive` (the default when running from the build): an append that
+   * arrives alone is committed at once on this thread, which is quickest for it, and batches go to
+   * a worker thread, so that under load the event loop never waits on the disk and the next batch
+   * gathers while this one syncs. `thread` and `inline` always use the one (the default from
+   * TypeScript sources is `inline`).
    */
-  readonly writer?: 'thread' | 'inline';
+  readonly writer?: 'adaptive' | 'thread' | 'inline';
 }
 
 /** Counts for tests and benchmarks: how many appends were committed in how many transactions. */
@@ -111,7 +114,9 @@ export class EmbeddedEventStore implements EventStore {
   private readonly sql: Statements;
   private readonly watch: HeadWatch;
   private readonly subscriptions = new Set<EmbeddedSubscription>();
-  private readonly writer: LogWriter;
+  /** Commits a lone append; and every batch, without a thread. */
+  private readonly inline: LogWriter | undefined;
+  private readonly thread: LogWriter | undefined;
   private queue: PendingAppend[] = [];
   private flushHandle: NodeJS.Immediate | undefined;
   /** The batch being committed, while one is: the next one gathers meanwhile. */
@@ -129,8 +134,9 @@ export class EmbeddedEventStore implements EventStore {
     this.db.exec(SCHEMA);
     this.sql = prepareStatements(this.db);
     this.watch = new HeadWatch(() => this.sql.head.get() ?? 0n, options.pollIntervalMs ?? 100);
-    const onThread = (options.writer ?? (runningFromBuild() ? 'thread' : 'inline')) === 'thread';
-    this.writer = onThread ? new ThreadLogWriter(this.file, busyTimeoutMs) : new InlineLogWriter(this.file, busyTimeoutMs);
+    const writer = options.writer ?? (runningFromBuild() ? 'adaptive' : 'inline');
+    this.inline = writer === 'thread' ? undefined : new InlineLogWriter(this.file, busyTimeoutMs);
+    this.thread = writer === 'inline' ? undefined : new ThreadLogWriter(this.file, busyTimeoutMs);
   }
 
   append(stream: string, events: readonly EventToAppend[], expected: ExpectedRevision = 'any'): Promise<AppendResult> {
@@ -201,7 +207,8 @@ export class EmbeddedEventStore implements EventStore {
     while (this.inFlight !== undefined) await this.inFlight;
     for (const subscription of [...this.subscriptions]) await subscription.close();
     this.watch.stop();
-    await this.writer.close();
+    await this.inline?.close();
+    await this.thread?.close();
     this.db.close();
   }
 
@@ -236,10 +243,15 @@ export class EmbeddedEventStore implements EventStore {
     });
   }
 
+  private writerFor(batch: readonly PendingAppend[]): LogWriter {
+    if (this.thread === undefined) return this.inline!;
+    return batch.length === 1 && this.inline !== undefined ? this.inline : this.thread;
+  }
+
   private async commit(batch: PendingAppend[]): Promise<void> {
     let outcomes: AppendOutcome[];
     try {
-      outcomes = await this.writer.commit(batch.map(({ stream, events, expected }) => ({ stream, events, expected })));
+      outcomes = await this.writerFor(batch).commit(batch.map(({ stream, events, expected }) => ({ stream, events, expected })));
     } catch (error) {
       // The transaction rolled back whole (lock timeout, disk error): nobody's events are in.
       for (const pending of batch) pending.reject(error);

@@ -1,7 +1,8 @@
-// The write side of the embedded log: one connection that commits batches of appends, each batch
+// The write side of the embedded log: a connection that commits batches of appends, each batch
 // in one transaction (one fsync), each append in its own savepoint so that a refused one leaves
-// its neighbours' rows alone. It runs on a worker thread when it can (log-writer-thread.ts), so
-// the event loop serving requests never waits on the disk, and inline otherwise.
+// its neighbours' rows alone. It runs inline, or on a worker thread (log-writer-thread.ts) so the
+// event loop serving requests never waits on the disk; the store picks per batch (see
+// EmbeddedStoreOptions.writer).
 
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';

@@ -12,8 +12,8 @@ import { anEvent, collect, describeEventStoreContract, refusal, SubscriptionRead
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'annals-store-'));
 
-// Commits run on a writer thread in the build and may run inline: both must keep every promise.
-const WRITERS = ['thread', 'inline'] as const;
+// Commits run on a writer thread, inline, or (in the build) each where it is quickest: all must keep every promise.
+const WRITERS = ['adaptive', 'thread', 'inline'] as const;
 
 describe.each(WRITERS)('with the %s writer', (writer) => {
   describeEventStoreContract(`Embedded (SQLite, ${writer} writer)`, async () => {
