@@ -3,12 +3,14 @@
 // to 1,000 sockets, measured in the same run; and what the 1,000 streams cost the server.
 
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { Worker } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchResult } from './lib';
 import { freePort, residentMb, startAnnals, type Child } from './servers';
+import type { SubscribersData, SubscribersReport } from './sse-subscribers';
 
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 1000);
 const APPENDS = Number(process.env.BENCH_LIVE_APPENDS ?? 200);
@@ -22,60 +24,136 @@ const visit = (n: number) =>
     sources: [{ publisher: 'The Korea Herald' }],
   });
 
-/** Opens the subscribers; each reports when a message with a summary arrives. */
-async function subscribe(url: string, onMessage: (summary: string) => void): Promise<() => void> {
-  const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
-  const requests = await Promise.all(
-    Array.from({ length: SUBSCRIBERS }, () =>
-      new Promise<ReturnType<typeof request>>((resolve, reject) => {
-        const req = request(url, { agent, headers: { accept: 'text/event-stream' } }, (res) => {
-          res.setEncoding('utf8');
-          res.on('data', (chunk: string) => {
-            for (const match of chunk.matchAll(/"summary":"(live \d+)"/g)) onMessage(match[1]);
-          });
-          resolve(req);
-        });
-        req.on('error', reject);
-        req.end();
+/** How many worker threads hold the subscribers between them. */
+const RECEIVERS = Number(process.env.BENCH_LIVE_RECEIVERS ?? 2);
+/** Appends made and not counted first, while both servers' code warms up. */
+const WARM_UP = Number(process.env.BENCH_LIVE_WARM_UP ?? 20);
+/**
+ * One append starts at most this often (and never before the previous one has reached every
+ * subscriber). Dashboards watch an archive that people record into: a few changes a second, not a
+ * saturating stream; the bench measures how long one change takes to reach 1,000 readers, not how
+ * long a queue of them grows when a fan-out of 1,000 cannot drain it before the next.
+ */
+const INTERVAL_MS = Number(process.env.BENCH_LIVE_INTERVAL_MS ?? 50);
+
+const now = (): bigint => process.hrtime.bigint();
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Opens the subscribers, spread over worker threads (./sse-subscribers): the same cheap receiver
+ * for annals and for the baseline. Calls `onReceived(n, at)` once every subscriber has message n.
+ */
+async function subscribe(url: string, onReceived: (n: number, at: bigint) => void): Promise<() => Promise<void>> {
+  const { hostname, port, pathname, search } = new URL(url);
+  const workers: Worker[] = [];
+  const reached = new Map<number, { workers: number; at: bigint }>();
+  let failed: (error: Error) => void = () => undefined;
+  const failure = new Promise<never>((_, reject) => (failed = reject));
+  failure.catch(() => undefined);
+  const ready = Array.from({ length: RECEIVERS }, (_, i) => {
+    const count = Math.floor(SUBSCRIBERS / RECEIVERS) + (i < SUBSCRIBERS % RECEIVERS ? 1 : 0);
+    const workerData: SubscribersData = { host: hostname, port: Number(port), path: pathname + search, count };
+    const worker = new Worker(join(__dirname, 'sse-subscribers.js'), { workerData });
+    workers.push(worker);
+    worker.on('error', failed);
+    return new Promise<void>((resolve) =>
+      worker.on('message', (report: SubscribersReport) => {
+        if ('error' in report) return failed(new Error(report.error));
+        if ('ready' in report) return resolve();
+        const so = reached.get(report.n) ?? { workers: 0, at: 0n };
+        so.workers += 1;
+        if (report.at > so.at) so.at = report.at;
+        if (so.workers < RECEIVERS) return void reached.set(report.n, so);
+        reached.delete(report.n);
+        onReceived(report.n, so.at);
       }),
-    ),
-  );
-  return () => requests.forEach((req) => req.destroy());
+    );
+  });
+  await Promise.race([Promise.all(ready), failure]);
+  return async () => {
+    for (const worker of workers) worker.postMessage('close');
+    await Promise.all(workers.map((worker) => new Promise((resolve) => worker.once('exit', resolve))));
+  };
 }
 
-/** Appends one at a time; answers each append's time from 201 to receipt by every subscriber. */
-async function measure(postUrl: string, streamUrl: string, whileOpen: () => void = () => undefined): Promise<number[]> {
-  const arrivals = new Map<string, { count: number; done: (at: number) => void }>();
-  const close = await subscribe(streamUrl, (summary) => {
-    const waiting = arrivals.get(summary);
-    if (waiting && ++waiting.count === SUBSCRIBERS) waiting.done(performance.now());
+/** POSTs a body; resolves with the status and the moment the answer's head arrived. */
+function append(url: string, body: string, agent: Agent): Promise<{ status: number; at: bigint }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      const at = now();
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, at }));
+    });
+    req.on('error', reject);
+    req.end(body);
   });
+}
+
+/**
+ * Appends one at a time, paced; answers each counted append's time from its 201 to receipt by
+ * every subscriber, in ms.
+ */
+async function measure(name: string, pid: number, postUrl: string, streamUrl: string, whileOpen: () => void = () => undefined): Promise<number[]> {
+  const arrivals = new Map<number, (at: bigint) => void>();
+  const close = await subscribe(streamUrl, (n, at) => arrivals.get(n)?.(at));
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const latencies: number[] = [];
+  let serverCpu = 0;
+  let benchCpu = 0;
   try {
-    for (let n = 0; n < APPENDS; n++) {
-      const summary = `live ${n}`;
-      const everyone = new Promise<number>((done) => arrivals.set(summary, { count: 0, done }));
-      const response = await fetch(postUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: visit(n) });
-      const acknowledged = performance.now();
+    for (let n = 0; n < WARM_UP + APPENDS; n++) {
+      const started = performance.now();
+      if (n === WARM_UP) {
+        serverCpu = cpuMs(pid);
+        benchCpu = benchCpuMs();
+      }
+      const everyone = new Promise<bigint>((done) => arrivals.set(n, done));
+      const response = await append(postUrl, visit(n), agent);
       if (response.status !== 201) throw new Error(`append answered ${response.status}`);
-      latencies.push((await everyone) - acknowledged);
-      arrivals.delete(summary);
+      // Set before the POST: a message that beats its 201 to the bench counts as negative latency.
+      const received = await everyone;
+      arrivals.delete(n);
+      if (n >= WARM_UP) latencies.push(Number(received - response.at) / 1e6);
+      await sleep(INTERVAL_MS - (performance.now() - started));
     }
+    serverCpu = cpuMs(pid) - serverCpu;
+    benchCpu = benchCpuMs() - benchCpu;
     whileOpen();
   } finally {
-    close();
+    agent.destroy();
+    await close();
   }
+  const at = (q: number) => quantile(latencies, q).toFixed(1);
+  // What the figure is made of, for whoever reads the run: the spread, and the CPU that the server
+  // and the receiving bench spent per append (the machine has few cores and is often shared).
+  console.error(
+    `${name}: ms from 201 to all, p50 ${at(0.5)}, p90 ${at(0.9)}, p99 ${at(0.99)}, max ${at(1)}; CPU per append: server ${(serverCpu / APPENDS).toFixed(1)} ms, bench ${(benchCpu / APPENDS).toFixed(1)} ms`,
+  );
   return latencies;
 }
 
-const p99 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * 0.99))];
+/** A process's user + system CPU time so far, in ms, from /proc. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = 100;
+
+/** This process's CPU time (the receivers are its threads), in ms. */
+function benchCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+const quantile = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * q))];
+const p99 = (values: number[]) => quantile(values, 0.99);
 
 async function baseline(): Promise<number[]> {
   const port = await freePort();
   const child = fork(join(__dirname, 'fanout-baseline-server.js'), [String(port)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   await new Promise((resolve) => child.once('message', resolve));
   try {
-    return await measure(`http://127.0.0.1:${port}/emit`, `http://127.0.0.1:${port}/stream`);
+    return await measure('bare node:http', child.pid!, `http://127.0.0.1:${port}/emit`, `http://127.0.0.1:${port}/stream`);
   } finally {
     child.kill('SIGKILL');
   }
@@ -86,7 +164,7 @@ async function annals(dir: string): Promise<{ latencies: number[]; idleMb: numbe
   try {
     const idleMb = residentMb(server.process.pid!);
     let openMb = 0;
-    const latencies = await measure(`${server.url}/api/records/visits`, `${server.url}/api/timelines/countries/KP/live`, () => {
+    const latencies = await measure('annals', server.process.pid!, `${server.url}/api/records/visits`, `${server.url}/api/timelines/countries/KP/live`, () => {
       openMb = residentMb(server.process.pid!);
     });
     return { latencies, idleMb, openMb };
