@@ -38,20 +38,23 @@ const INTERVAL_MS = Number(process.env.BENCH_LIVE_INTERVAL_MS ?? 50);
 
 const now = (): bigint => process.hrtime.bigint();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const timeout = (n: number) =>
+  new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`message ${n} did not reach every subscriber within 30 s`)), 30_000).unref());
 
 /**
  * Opens the subscribers, spread over worker threads (./sse-subscribers): the same cheap receiver
  * for annals and for the baseline. Calls `onReceived(n, at)` once every subscriber has message n.
  */
-async function subscribe(url: string, onReceived: (n: number, at: bigint) => void): Promise<() => Promise<void>> {
+async function subscribe(url: string, onReceived: (n: number, at: bigint) => void): Promise<{ close: () => Promise<void>; failure: Promise<never> }> {
   const { hostname, port, pathname, search } = new URL(url);
+  const receivers = Math.max(1, Math.min(RECEIVERS, SUBSCRIBERS));
   const workers: Worker[] = [];
   const reached = new Map<number, { workers: number; at: bigint }>();
   let failed: (error: Error) => void = () => undefined;
   const failure = new Promise<never>((_, reject) => (failed = reject));
   failure.catch(() => undefined);
-  const ready = Array.from({ length: RECEIVERS }, (_, i) => {
-    const count = Math.floor(SUBSCRIBERS / RECEIVERS) + (i < SUBSCRIBERS % RECEIVERS ? 1 : 0);
+  const ready = Array.from({ length: receivers }, (_, i) => {
+    const count = Math.floor(SUBSCRIBERS / receivers) + (i < SUBSCRIBERS % receivers ? 1 : 0);
     const workerData: SubscribersData = { host: hostname, port: Number(port), path: pathname + search, count };
     const worker = new Worker(join(__dirname, 'sse-subscribers.js'), { workerData });
     workers.push(worker);
@@ -63,17 +66,23 @@ async function subscribe(url: string, onReceived: (n: number, at: bigint) => voi
         const so = reached.get(report.n) ?? { workers: 0, at: 0n };
         so.workers += 1;
         if (report.at > so.at) so.at = report.at;
-        if (so.workers < RECEIVERS) return void reached.set(report.n, so);
+        if (so.workers < receivers) return void reached.set(report.n, so);
         reached.delete(report.n);
         onReceived(report.n, so.at);
       }),
     );
   });
-  await Promise.race([Promise.all(ready), failure]);
-  return async () => {
+  const close = async () => {
     for (const worker of workers) worker.postMessage('close');
     await Promise.all(workers.map((worker) => new Promise((resolve) => worker.once('exit', resolve))));
   };
+  try {
+    await Promise.race([Promise.all(ready), failure]);
+  } catch (error) {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+    throw error;
+  }
+  return { close, failure };
 }
 
 /** POSTs a body; resolves with the status and the moment the answer's head arrived. */
@@ -95,7 +104,7 @@ function append(url: string, body: string, agent: Agent): Promise<{ status: numb
  */
 async function measure(name: string, pid: number, postUrl: string, streamUrl: string, whileOpen: () => void = () => undefined): Promise<number[]> {
   const arrivals = new Map<number, (at: bigint) => void>();
-  const close = await subscribe(streamUrl, (n, at) => arrivals.get(n)?.(at));
+  const { close, failure } = await subscribe(streamUrl, (n, at) => arrivals.get(n)?.(at));
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const latencies: number[] = [];
   let serverCpu = 0;
@@ -111,7 +120,7 @@ async function measure(name: string, pid: number, postUrl: string, streamUrl: st
       const response = await append(postUrl, visit(n), agent);
       if (response.status !== 201) throw new Error(`append answered ${response.status}`);
       // Set before the POST: a message that beats its 201 to the bench counts as negative latency.
-      const received = await everyone;
+      const received = await Promise.race([everyone, failure, timeout(n)]);
       arrivals.delete(n);
       if (n >= WARM_UP) latencies.push(Number(received - response.at) / 1e6);
       await sleep(INTERVAL_MS - (performance.now() - started));
