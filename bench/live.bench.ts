@@ -98,47 +98,65 @@ function append(url: string, body: string, agent: Agent): Promise<{ status: numb
   });
 }
 
+/** A server under measurement: where to append, where to subscribe, and its process. */
+interface Target {
+  readonly name: string;
+  readonly pid: number;
+  readonly postUrl: string;
+  readonly streamUrl: string;
+}
+
 /**
- * Appends one at a time, paced; answers each counted append's time from its 201 to receipt by
- * every subscriber, in ms.
+ * Subscribes to every target, then appends one at a time, paced, taking the targets in turn
+ * (append n to the first, wait for all its subscribers, append n to the second, ...), so that
+ * they share whatever else the machine is doing while the bench runs, and their ratio is not one
+ * of two different moments. Answers, for each target, each counted append's time from its 201 to
+ * receipt by every subscriber, in ms. `whileOpen` runs once the appends are done, before the
+ * streams close.
  */
-async function measure(name: string, pid: number, postUrl: string, streamUrl: string, whileOpen: () => void = () => undefined): Promise<number[]> {
-  const arrivals = new Map<number, (at: bigint) => void>();
-  const { close, failure } = await subscribe(streamUrl, (n, at) => arrivals.get(n)?.(at));
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const latencies: number[] = [];
-  let serverCpu = 0;
+async function measure(targets: readonly Target[], whileOpen: () => void = () => undefined): Promise<number[][]> {
+  const sides: { target: Target; arrivals: Map<number, (at: bigint) => void>; latencies: number[]; serverCpu: number; agent: Agent; failure: Promise<never>; close: () => Promise<void> }[] = [];
   let benchCpu = 0;
   try {
+    for (const target of targets) {
+      const arrivals = new Map<number, (at: bigint) => void>();
+      const { close, failure } = await subscribe(target.streamUrl, (n, at) => arrivals.get(n)?.(at));
+      sides.push({ target, arrivals, latencies: [], serverCpu: 0, agent: new Agent({ keepAlive: true, maxSockets: 1 }), failure, close });
+    }
     for (let n = 0; n < WARM_UP + APPENDS; n++) {
-      const started = performance.now();
       if (n === WARM_UP) {
-        serverCpu = cpuMs(pid);
+        for (const side of sides) side.serverCpu = cpuMs(side.target.pid);
         benchCpu = benchCpuMs();
       }
-      const everyone = new Promise<bigint>((done) => arrivals.set(n, done));
-      const response = await append(postUrl, visit(n), agent);
-      if (response.status !== 201) throw new Error(`append answered ${response.status}`);
-      // Set before the POST: a message that beats its 201 to the bench counts as negative latency.
-      const received = await Promise.race([everyone, failure, timeout(n)]);
-      arrivals.delete(n);
-      if (n >= WARM_UP) latencies.push(Number(received - response.at) / 1e6);
-      await sleep(INTERVAL_MS - (performance.now() - started));
+      for (const side of sides) {
+        const started = performance.now();
+        const everyone = new Promise<bigint>((done) => side.arrivals.set(n, done));
+        const response = await append(side.target.postUrl, visit(n), side.agent);
+        if (response.status !== 201) throw new Error(`${side.target.name}: append answered ${response.status}`);
+        // Set before the POST: a message that beats its 201 to the bench counts as negative latency.
+        const received = await Promise.race([everyone, side.failure, timeout(n)]);
+        side.arrivals.delete(n);
+        if (n >= WARM_UP) side.latencies.push(Number(received - response.at) / 1e6);
+        await sleep(INTERVAL_MS - (performance.now() - started));
+      }
     }
-    serverCpu = cpuMs(pid) - serverCpu;
+    for (const side of sides) side.serverCpu = cpuMs(side.target.pid) - side.serverCpu;
     benchCpu = benchCpuMs() - benchCpu;
     whileOpen();
   } finally {
-    agent.destroy();
-    await close();
+    for (const side of sides) {
+      side.agent.destroy();
+      await side.close();
+    }
   }
-  const at = (q: number) => quantile(latencies, q).toFixed(1);
-  // What the figure is made of, for whoever reads the run: the spread, and the CPU that the server
-  // and the receiving bench spent per append (the machine has few cores and is often shared).
-  console.error(
-    `${name}: ms from 201 to all, p50 ${at(0.5)}, p90 ${at(0.9)}, p99 ${at(0.99)}, max ${at(1)}; CPU per append: server ${(serverCpu / APPENDS).toFixed(1)} ms, bench ${(benchCpu / APPENDS).toFixed(1)} ms`,
-  );
-  return latencies;
+  // What the figures are made of, for whoever reads the run: the spread, and the CPU that each
+  // server and the receiving bench spent per append (the machine has few cores and is often shared).
+  for (const { target, latencies, serverCpu } of sides) {
+    const at = (q: number) => quantile(latencies, q).toFixed(1);
+    console.error(`${target.name}: ms from 201 to all, p50 ${at(0.5)}, p90 ${at(0.9)}, p99 ${at(0.99)}, max ${at(1)}; server CPU per append ${(serverCpu / APPENDS).toFixed(1)} ms`);
+  }
+  console.error(`receiving bench: CPU per append ${(benchCpu / APPENDS / sides.length).toFixed(1)} ms`);
+  return sides.map((side) => side.latencies);
 }
 
 /** A process's user + system CPU time so far, in ms, from /proc. */
@@ -157,26 +175,27 @@ function benchCpuMs(): number {
 const quantile = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * q))];
 const p99 = (values: number[]) => quantile(values, 0.99);
 
-async function baseline(): Promise<number[]> {
+/** The bare fan-out, as a child process, until `use` is done with it. */
+async function withBaseline<T>(use: (target: Target) => Promise<T>): Promise<T> {
   const port = await freePort();
   const child = fork(join(__dirname, 'fanout-baseline-server.js'), [String(port)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   await new Promise((resolve) => child.once('message', resolve));
   try {
-    return await measure('bare node:http', child.pid!, `http://127.0.0.1:${port}/emit`, `http://127.0.0.1:${port}/stream`);
+    return await use({ name: 'bare node:http', pid: child.pid!, postUrl: `http://127.0.0.1:${port}/emit`, streamUrl: `http://127.0.0.1:${port}/stream` });
   } finally {
     child.kill('SIGKILL');
   }
 }
 
-async function annals(dir: string): Promise<{ latencies: number[]; idleMb: number; openMb: number }> {
+async function measureBoth(dir: string): Promise<{ bare: number[]; ours: number[]; idleMb: number; openMb: number }> {
   const server: Child = await startAnnals(dir, { LOG_LEVEL: 'warn' });
   try {
-    const idleMb = residentMb(server.process.pid!);
+    const pid = server.process.pid!;
+    const idleMb = residentMb(pid);
     let openMb = 0;
-    const latencies = await measure('annals', server.process.pid!, `${server.url}/api/records/visits`, `${server.url}/api/timelines/countries/KP/live`, () => {
-      openMb = residentMb(server.process.pid!);
-    });
-    return { latencies, idleMb, openMb };
+    const annals: Target = { name: 'annals', pid, postUrl: `${server.url}/api/records/visits`, streamUrl: `${server.url}/api/timelines/countries/KP/live` };
+    const [bare, ours] = await withBaseline((baseline) => measure([baseline, annals], () => (openMb = residentMb(pid))));
+    return { bare, ours, idleMb, openMb };
   } finally {
     await server.stop();
   }
@@ -185,9 +204,8 @@ async function annals(dir: string): Promise<{ latencies: number[]; idleMb: numbe
 export async function run(): Promise<BenchResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'annals-live-bench-'));
   try {
-    const bare = p99(await baseline());
-    const measured = await annals(dir);
-    const ours = p99(measured.latencies);
+    const measured = await measureBoth(dir);
+    const [ours, bare] = [p99(measured.ours), p99(measured.bare)];
     return [
       { name: `live: p99 from 201 to all ${SUBSCRIBERS} subscribers`, value: ours, unit: 'ms', baseline: bare, ratio: ours / bare, target: '<= 2 and < 100 ms' },
       { name: `live: server memory for ${SUBSCRIBERS} open streams`, value: measured.openMb - measured.idleMb, unit: 'MB', baseline: measured.idleMb, ratio: (measured.openMb - measured.idleMb) / measured.idleMb, target: '< 100 MB' },
