@@ -35,9 +35,17 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-/** Whether a result meets its target; undefined when the target is not one this can read. */
+/**
+ * Whether a result meets its target; undefined when the target is not one this can read. Parts
+ * joined by `and` must all hold (`<= 2 and < 100 ms`: the ratio and the value).
+ */
 export function meetsTarget(result: BenchResult): boolean | undefined {
-  const match = /^\s*(>=|<=|>|<)\s*(-?[\d.]+)\s*(\S.*)?$/.exec(result.target);
+  const parts = result.target.split(/\s+and\s+/).map((part) => meetsPart(result, part));
+  return parts.includes(undefined) ? undefined : parts.every(Boolean);
+}
+
+function meetsPart(result: BenchResult, target: string): boolean | undefined {
+  const match = /^\s*(>=|<=|>|<)\s*(-?[\d.]+)\s*(\S.*)?$/.exec(target);
   if (match === null) return undefined;
   const [, operator, bound, unit] = match;
   const measured = unit === undefined ? result.ratio : result.value;

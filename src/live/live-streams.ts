@@ -29,6 +29,28 @@ const keyOf = (scope: TimelineScope): string => ('country' in scope ? `country:$
 export const message = (change: TimelineChange): string =>
   `event: entry\nid: ${positionToString(change.position)}\ndata: ${JSON.stringify({ change: change.change, entry: change.entry })}\n\n`;
 
+const CRLF = Buffer.from('\r\n', 'latin1');
+
+/**
+ * What goes out to every stream of a timeline, encoded once for all of them: the message's bytes,
+ * and (made on first need) the same bytes as one chunk of a chunked HTTP/1.1 body, ready to go to
+ * the socket as they are.
+ */
+class Frame {
+  readonly bytes: Buffer;
+  private chunk: Buffer | undefined;
+
+  constructor(text: string) {
+    this.bytes = Buffer.from(text, 'utf8');
+  }
+
+  get chunked(): Buffer {
+    return (this.chunk ??= Buffer.concat([Buffer.from(`${this.bytes.length.toString(16)}\r\n`, 'latin1'), this.bytes, CRLF]));
+  }
+}
+
+const HEARTBEAT = new Frame(': heartbeat\n\n');
+
 @Injectable()
 export class LiveStreams implements OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown {
   private readonly byScope = new Map<string, Set<LiveStream>>();
@@ -83,20 +105,29 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy, BeforeApplica
     response.on('close', () => this.remove(stream));
   }
 
+  /** Serialises the change once, and hands the same bytes to every stream of its timeline. */
   private fanOut(change: TimelineChange): void {
     const streams = this.byScope.get(keyOf(change.scope));
     if (!streams) return;
-    const text = message(change);
-    for (const stream of streams) this.send(stream, text);
+    const frame = new Frame(message(change));
+    for (const stream of streams) this.send(stream, frame);
   }
 
-  private send(stream: LiveStream, text: string): void {
-    if (stream.response.writableLength > MAX_BUFFERED_BYTES) this.cutOff(stream, 'too far behind: resume with Last-Event-ID');
-    else stream.response.write(text);
+  private send(stream: LiveStream, frame: Frame): void {
+    const { response } = stream;
+    if (response.writableLength > MAX_BUFFERED_BYTES) return this.cutOff(stream, 'too far behind: resume with Last-Event-ID');
+    const socket = response.socket;
+    // Once the head is out and the response holds nothing back (all it has is in the socket's
+    // buffer), the frame goes straight to the socket, already framed: one write of shared bytes.
+    // The response would frame every write itself (size line, data, CRLF: three pieces in a
+    // corked writev, per stream); with 1,000 streams that cost the server about a third more CPU
+    // per change (live bench: 22 ms against 15 ms). Otherwise the response writes it.
+    if (socket?.writable && response.headersSent && response.writableLength === socket.writableLength) socket.write(response.chunkedEncoding ? frame.chunked : frame.bytes);
+    else response.write(frame.bytes);
   }
 
   private beat(): void {
-    for (const streams of this.byScope.values()) for (const stream of streams) this.send(stream, ': heartbeat\n\n');
+    for (const streams of this.byScope.values()) for (const stream of streams) this.send(stream, HEARTBEAT);
   }
 
   /** Ends a stream with a reason and a retry hint; the client resumes by Last-Event-ID. */

@@ -53,6 +53,21 @@ describe('live streams', () => {
     streams.onModuleDestroy();
   });
 
+  it('serialises a change once: every socket gets the same bytes, framed as a chunk', () => {
+    const { feed, streams } = setUp();
+    const sockets = [0, 1].map(() => ({ writable: true, writableLength: 0, writes: [] as Buffer[], write(bytes: Buffer) { this.writes.push(bytes); return true; } }));
+    const responses = sockets.map((socket) => Object.assign(new FakeResponse(), { socket, headersSent: true, chunkedEncoding: true }));
+    for (const response of responses) streams.open(response as unknown as ServerResponse, { country: 'KP' }, undefined);
+    feed.next(change(14n));
+    const [first, second] = sockets.map((socket) => socket.writes);
+    expect(first).toHaveLength(1);
+    expect(second[0]).toBe(first[0]);
+    const text = first[0].toString('utf8');
+    expect(text).toMatch(/^[0-9a-f]+\r\nevent: entry\nid: 14\n/);
+    expect(Number.parseInt(text, 16)).toBe(first[0].length - text.indexOf('\r\n') - 4);
+    streams.onModuleDestroy();
+  });
+
   it('cuts off a stream that falls too far behind, with a retry hint, and forgets it', async () => {
     const { feed, streams, metrics } = setUp();
     const slow = new FakeResponse();

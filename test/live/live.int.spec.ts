@@ -1,11 +1,15 @@
 // The live timelines over HTTP: Server-Sent Events that carry every change once, in order, and
 // resume after a drop with nothing missed or doubled.
 
+import { connect } from 'node:net';
 import { ANCHORS, visit, wreath } from '../support/bodies';
 import { call, startServer, type TestServer } from '../support/server';
 import { openSse, type SseClient } from '../support/sse';
 
 let server: TestServer;
+const until = async (done: () => boolean, ms = 5000) => {
+  for (const deadline = Date.now() + ms; !done(); await new Promise((resolve) => setTimeout(resolve, 20))) if (Date.now() > deadline) throw new Error('timed out');
+};
 const post = (path: string, body: unknown) => call(server.url, 'POST', path, body);
 const entries = (client: SseClient) => client.messages.map((m) => ({ id: m.id, event: m.event, ...(JSON.parse(m.data) as { change: string; entry: { recordId: string; summary: string; revision: number } }) }));
 
@@ -80,6 +84,37 @@ describe('an anchor\'s anniversaries, live', () => {
     await live.waitFor(1);
     live.close();
     expect(entries(live)).toEqual([expect.objectContaining({ change: 'upsert', entry: expect.objectContaining({ recordId: created.body.recordId }) })]);
+  });
+});
+
+describe('on the wire', () => {
+  // The same bytes go to every stream straight to its socket: framed as a chunk of the body for
+  // HTTP/1.1, as they are for HTTP/1.0, with lengths in bytes (not characters).
+  const summary = 'Визит в Пхеньян, 平壤 — wreath ✓';
+
+  it('frames each message as one chunk whose length counts bytes (HTTP/1.1)', async () => {
+    const live = await openSse(`${server.url}/api/timelines/countries/KP/live`);
+    const created = await post('/api/records/visits', { ...visit(), summary });
+    await live.waitFor(1);
+    live.close();
+    expect(entries(live).map((m) => [m.entry.recordId, m.entry.summary])).toEqual([[created.body.recordId, summary]]);
+  });
+
+  it('sends the messages unframed to an HTTP/1.0 client, which reads to the end of the connection', async () => {
+    const { port } = new URL(server.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    const received: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => received.push(chunk));
+    socket.write('GET /api/timelines/countries/KP/live HTTP/1.0\r\nAccept: text/event-stream\r\n\r\n');
+    const text = () => Buffer.concat(received).toString('utf8');
+    await until(() => text().includes('retry:'));
+    const created = await post('/api/records/visits', { ...visit(), summary });
+    await until(() => text().includes(summary));
+    socket.destroy();
+    const [head, body] = text().split('\r\n\r\n');
+    expect(head).not.toMatch(/transfer-encoding/i);
+    expect(body).toContain(`"recordId":"${created.body.recordId}"`);
+    expect(body).toMatch(new RegExp(`\\n\\nevent: entry\\nid: ${created.body.position}\\ndata: \\{[^\\n]*${summary}[^\\n]*\\}\\n\\n$`));
   });
 });
 
