@@ -48,14 +48,14 @@ export interface ImportOptions {
 }
 
 /** How many lines are checked together: the archive is read once for them all. */
-const BATCH_LINES = Number(process.env.ANNALS_CHECK_BATCH) || 1000;
+const BATCH_LINES = 1000;
 /**
  * How many lines are applied together: the appends of a batch share one transaction, and a
  * server on the same data sees each batch as it lands. Records are spread over the log's indexes
  * (their ids are hashes), so a transaction rewrites index pages all over the file: the more
  * appends share one, the fewer times each page is written.
  */
-const APPLY_LINES = Number(process.env.ANNALS_IMPORT_BATCH) || 5000;
+const APPLY_LINES = 4000;
 /** How many appends a store other than the embedded one is given at once. */
 const APPENDS_IN_FLIGHT = 256;
 /** How many bad lines are listed; the rest are counted. */
