@@ -6,7 +6,7 @@ import { FACT_KINDS, type AnchorData, type FactChanges, type FactKind, type Fact
 import type { FieldError } from '../domain/errors';
 import { ChangesField, MAX_LENGTH, TextField } from '../recording/dto/fields';
 import { AnchorBody } from '../recording/dto';
-import { validateAnchorId, validateBody, validateChanges, validateFact } from '../recording/validate';
+import { bodyIssues, factIssues, validateAnchorId, validateChanges } from '../recording/validate';
 import { isIdempotencyKey } from '../recording/idempotency';
 
 class ImportCorrectionBody {
@@ -109,16 +109,16 @@ function lineErrors(value: unknown): FieldError[] {
 function kindErrors(kind: string, value: Record<string, unknown>): FieldError[] {
   if (kind === 'anchor') {
     const id = validateAnchorId(value.id, 'id');
-    return [...(id.ok ? [] : id.errors), ...bodyErrors(validateBody(AnchorBody, value.body))];
+    return [...(id.ok ? [] : id.errors), ...bodyErrors(bodyIssues(AnchorBody, value.body))];
   }
   const key = keyErrors(value.key, 'key');
-  if (kind === 'correction') return [...key, ...keyErrors(value.record, 'record'), ...bodyErrors(validateBody(ImportCorrectionBody, value.body))];
-  if (kind === 'retraction') return [...key, ...keyErrors(value.record, 'record'), ...bodyErrors(validateBody(ImportRetractionBody, value.body))];
-  return [...key, ...bodyErrors(validateFact(kind as FactKind, value.body))];
+  if (kind === 'correction') return [...key, ...keyErrors(value.record, 'record'), ...bodyErrors(bodyIssues(ImportCorrectionBody, value.body))];
+  if (kind === 'retraction') return [...key, ...keyErrors(value.record, 'record'), ...bodyErrors(bodyIssues(ImportRetractionBody, value.body))];
+  return [...key, ...bodyErrors(factIssues(kind, value.body))];
 }
 
-const bodyErrors = (validation: { ok: boolean; errors?: readonly FieldError[] }): FieldError[] =>
-  validation.ok ? [] : prefixed('body', validation.errors ?? []);
+// Only what is wrong: a valid body is used as it came (see interpretLine), so is not copied.
+const bodyErrors = (issues: readonly FieldError[]): FieldError[] => prefixed('body', issues);
 
 const keyErrors = (key: unknown, path: string): FieldError[] =>
   typeof key === 'string' && isIdempotencyKey(key) ? [] : [{ path, message: 'must be 1..255 printable ASCII characters' }];

@@ -1,24 +1,36 @@
 // `annals import FILE`: the whole file is checked first, streaming, with the same validators as
-// the HTTP API; any bad line and nothing is imported. Then every line is applied through the same
-// command handlers as the HTTP routes, many at a time so the store's group commit can batch them,
-// with each record's lines kept in order. Keys make a re-run append nothing.
+// the HTTP API; any bad line and nothing is imported. Then the file is applied a batch of lines
+// at a time: the streams the batch touches are read together, each line is decided in file order
+// by the same pure deciders as the HTTP routes' handlers (later lines seeing what earlier ones
+// decided), and the batch's appends go to the store together, in file order, so that the
+// embedded store commits them in one transaction. Keys make a re-run append nothing.
 
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
-import type { CommandBus } from '@nestjs/cqrs';
-import { FACT_KINDS, recordStream, type Fact, type FactType } from '../domain/events';
-import type { FieldError, Result } from '../domain/errors';
-import { readStreamIfAny, WrongExpectedRevisionError, type EventStore, type Position } from '../store/event-store';
-import { idempotencyFor, recordIdForKey } from '../recording/idempotency';
-import type { CommandContext } from '../recording/context';
-import { CorrectRecordCommand, RecordFactCommand, RetractRecordCommand, type Recorded } from '../recording/record-commands';
-import { PutAnchorCommand } from '../anchors/anchor-commands';
+import { anchorStream, FACT_KINDS, RECORD_STREAM_PREFIX, recordStream, type AnchorEvent, type Fact, type FactType, type RecordEvent } from '../domain/events';
+import { fail, type DomainError, type FieldError, type Result } from '../domain/errors';
+import { evolveRecord, foldRecord, initialRecordState, type RecordState } from '../../projections/record';
+import { evolveAnchor, foldAnchor, initialAnchorState, type AnchorState } from '../../projections/anchor';
+import {
+  WrongExpectedRevisionError,
+  type AppendResult,
+  type EventStore,
+  type EventToAppend,
+  type ExpectedRevision,
+  type Position,
+  type StoredEvent,
+} from '../store/event-store';
+import { idempotencyFor, recordIdForKey, type Idempotency } from '../recording/idempotency';
+import { toAppend, type CommandContext } from '../recording/context';
+import { decideRecord, type RecordCommand } from '../recording/decide-record';
+import { answerForRetry, withLists } from '../recording/recorded';
+import { validateChanges } from '../recording/validate';
+import { decideAnchor } from '../anchors/decide-anchor';
 import { describeError } from './errors';
 import { ImportRefused, type LineError } from './import-refused';
-import { checkChanges, checkLine, interpretLine, type ExportedEvent, type ImportLine } from './import-lines';
-import { parseJson, readLines } from './ndjson';
+import { checkChanges, checkLine, interpretLine, type ImportLine } from './import-lines';
+import { parseJson, readLineBatches, type Line } from './ndjson';
 import { progress } from './progress';
-
 
 export interface ImportReport {
   readonly lines: number;
@@ -26,218 +38,592 @@ export interface ImportReport {
   readonly unchanged: number;
 }
 
+export interface ImportOptions {
+  /** Written as each event's recordedBy; by default ANNALS_RECORDED_BY, else `cli:<user>`. */
+  readonly recordedBy?: string;
+  /** The import's correlation id; a fresh UUID by default. */
+  readonly runId?: string;
+  /** The clock for lines that are not backdated. */
+  readonly now?: () => Date;
+}
 
-
-/** How many lines are applied at once: enough for group commit to fill its batches. */
-const IN_FLIGHT = 256;
+/** How many lines are checked together: the archive is read once for them all. */
+const BATCH_LINES = 1000;
+/**
+ * How many lines are applied together: the appends of a batch share one transaction, and a
+ * server on the same data sees each batch as it lands. Records are spread over the log's indexes
+ * (their ids are hashes), so a transaction rewrites index pages all over the file: the more
+ * appends share one, the fewer times each page is written.
+ */
+const APPLY_LINES = 4000;
+/** How many appends a store other than the embedded one is given at once. */
+const APPENDS_IN_FLIGHT = 256;
 /** How many bad lines are listed; the rest are counted. */
 const ERRORS_SHOWN = 50;
 
-export async function importFile(path: string, store: EventStore, commandBus: CommandBus): Promise<ImportReport> {
-  const lines = await checkFile(path, store);
-  return applyFile(path, lines, store, commandBus);
+export async function importFile(path: string, store: EventStore, options: ImportOptions = {}): Promise<ImportReport> {
+  const facts = await checkFile(path, store);
+  return applyFile(path, facts, store, options);
+}
+
+const batchesOf = (path: string): AsyncGenerator<Line[]> => readLineBatches(path, BATCH_LINES);
+
+// ---------------------------------------------------------------------------------------------
+// The check
+// ---------------------------------------------------------------------------------------------
+
+interface KeyUse {
+  readonly line: number;
+  /** The type of the fact recorded under the key, for a fact's key. */
+  readonly type?: FactType;
 }
 
 /** What the check learns about the file, for the second pass. */
 interface FileFacts {
   readonly count: number;
+  /** Keys of the file's facts whose record was already in the archive when checked. */
+  readonly storedFactKeys: ReadonlySet<string>;
+}
+
+interface CheckState {
+  readonly errors: LineError[];
+  readonly keys: Map<string, KeyUse>;
+  /** Anchors defined on an earlier line. */
+  readonly anchors: Set<string>;
+  /** Anchors found in the archive. */
+  readonly storedAnchors: Set<string>;
+  readonly storedFactKeys: Set<string>;
+  readonly clock: { last: number; readonly now: number };
+  count: number;
+  badLines: number;
 }
 
 async function checkFile(path: string, store: EventStore): Promise<FileFacts> {
-  const errors: LineError[] = [];
-  const keys = new Map<string, { line: number; type?: FactType }>();
-  const anchors = new Set<string>();
+  const state: CheckState = {
+    errors: [],
+    keys: new Map(),
+    anchors: new Set(),
+    storedAnchors: new Set(),
+    storedFactKeys: new Set(),
+    clock: { last: 0, now: Date.now() },
+    count: 0,
+    badLines: 0,
+  };
   const report = progress('checking', undefined);
-  let count = 0;
-  let badLines = 0;
-  const clock = { last: 0, now: Date.now() };
-  for await (const { number, text } of readLines(path)) {
-    count++;
-    const checked = await checkOne(text, keys, anchors, store);
-    const { errors: found, line } = checked.line ? withTimeChecked(checked.line, clock) : checked;
-    for (const error of found) errors.push({ line: number, ...error });
-    if (line) rememberLine(line, number, keys, anchors);
-    else badLines++;
-    report.tick(count);
+  for await (const batch of batchesOf(path)) {
+    await checkBatch(batch, state, store);
+    report.tick(state.count);
   }
-  report.finish(`${count} lines, ${badLines} bad`);
+  report.finish(`${state.count} lines, ${state.badLines} bad`);
+  const { errors, badLines } = state;
   if (errors.length > 0) throw new ImportRefused(errors.slice(0, ERRORS_SHOWN), errors.length, badLines);
-  return { count };
+  return { count: state.count, storedFactKeys: state.storedFactKeys };
 }
 
-async function checkOne(
-  text: string,
-  keys: Map<string, { line: number; type?: FactType }>,
-  anchors: Set<string>,
-  store: EventStore,
-): Promise<{ errors: FieldError[]; line?: ImportLine }> {
+/**
+ * Checks each line on its own, then reads at once whatever the batch may need from the archive
+ * (the records its keys name, the anchors its facts commemorate), then checks the lines in file
+ * order against the lines before them and what was read.
+ */
+async function checkBatch(batch: readonly Line[], state: CheckState, store: EventStore): Promise<void> {
+  const checked = batch.map(({ number, text }) => ({ number, text, ...checkText(text) }));
+  const recordKeys = new Set<string>();
+  const anchorIds = new Set<string>();
+  for (const { line } of checked) {
+    if (line?.kind === 'fact') {
+      recordKeys.add(line.key);
+      for (const anchorId of commemoratedBy(line)) if (!state.anchors.has(anchorId) && !state.storedAnchors.has(anchorId)) anchorIds.add(anchorId);
+    } else if (line?.kind === 'correction' || line?.kind === 'retraction') {
+      recordKeys.add(line.record);
+    }
+  }
+  const read = await store.readStreams([...[...recordKeys].map(streamOfKey), ...[...anchorIds].map(anchorStream)]);
+  for (const anchorId of anchorIds) if (read.has(anchorStream(anchorId))) state.storedAnchors.add(anchorId);
+  const stored = (key: string) => read.get(streamOfKey(key));
+
+  for (const { number, text, errors: lineErrors, line: valid } of checked) {
+    state.count++;
+    const errors = valid ? checkAgainstFileAndStore(valid, text, state, stored) : lineErrors;
+    const timed = valid && errors.length === 0 ? timeErrors(valid, state.clock) : [];
+    for (const error of [...errors, ...timed]) state.errors.push({ line: number, ...error });
+    if (valid && errors.length === 0 && timed.length === 0) {
+      rememberLine(valid, number, state);
+      if (valid.kind === 'fact' && stored(valid.key)) state.storedFactKeys.add(valid.key);
+    } else {
+      state.badLines++;
+    }
+  }
+}
+
+/**
+ * A line checked on its own. A fact keeps only what the rest of the check needs of its body (the
+ * anchors it commemorates), so a batch holds little: the body is read again from the text if needed.
+ */
+function checkText(text: string): { errors: readonly FieldError[]; line?: ImportLine } {
   const parsed = parseJson(text);
   if (!parsed.ok) return { errors: [{ path: '(line)', message: parsed.reason }] };
   const checked = checkLine(parsed.value);
   if (!checked.ok) return { errors: checked.errors };
-  const errors = await checkAgainstFileAndStore(checked.line, keys, anchors, store);
-  return errors.length > 0 ? { errors } : { errors, line: checked.line };
+  const { line } = checked;
+  return { errors: [], line: line.kind === 'fact' ? { ...line, body: { commemorates: commemoratedBy(line) } } : line };
 }
+
+/**
+ * The record a key names, remembered for a while: a line's key is looked at several times in each
+ * pass (to read, to check, to decide), and deriving the id hashes.
+ */
+const recentRecordIds = new Map<string, string>();
+function recordIdOf(key: string): string {
+  let recordId = recentRecordIds.get(key);
+  if (recordId === undefined) {
+    if (recentRecordIds.size >= 4 * BATCH_LINES) recentRecordIds.clear();
+    recordId = recordIdForKey(key);
+    recentRecordIds.set(key, recordId);
+  }
+  return recordId;
+}
+
+const streamOfKey = (key: string): string => recordStream(recordIdOf(key));
+
+const commemoratedBy = (line: Extract<ImportLine, { kind: 'fact' }>): readonly string[] => (line.body as Fact).commemorates ?? [];
 
 /**
  * Backdated lines must come in the order they were recorded, and not from the future: the log
  * keeps recordedAt from going backwards, and would otherwise move them.
  */
-function withTimeChecked(line: ImportLine, clock: { last: number; now: number }): { errors: FieldError[]; line?: ImportLine } {
-  if (line.kind === 'event' || line.recordedAt === undefined) return { errors: [], line };
+function timeErrors(line: ImportLine, clock: { last: number; readonly now: number }): FieldError[] {
+  if (line.kind === 'event' || line.recordedAt === undefined) return [];
   const at = Date.parse(line.recordedAt);
-  if (at > clock.now) return { errors: [{ path: 'recordedAt', message: 'is in the future' }] };
-  if (at < clock.last) return { errors: [{ path: 'recordedAt', message: `is before ${new Date(clock.last).toISOString()}, an earlier line's: backdated lines go in the order they were recorded` }] };
+  if (at > clock.now) return [{ path: 'recordedAt', message: 'is in the future' }];
+  if (at < clock.last) return [{ path: 'recordedAt', message: `is before ${new Date(clock.last).toISOString()}, an earlier line's: backdated lines go in the order they were recorded` }];
   clock.last = at;
-  return { errors: [], line };
+  return [];
 }
 
 /** What a line needs from the lines before it or from the archive. */
-async function checkAgainstFileAndStore(
-  line: ImportLine,
-  keys: Map<string, { line: number; type?: FactType }>,
-  anchors: Set<string>,
-  store: EventStore,
-): Promise<FieldError[]> {
+function checkAgainstFileAndStore(line: ImportLine, text: string, state: CheckState, stored: (key: string) => StoredEvent[] | undefined): FieldError[] {
   if (line.kind === 'anchor' || line.kind === 'event') return [];
-  const reused = keys.get(line.key);
+  const reused = state.keys.get(line.key);
   if (reused) return [{ path: 'key', message: `is already used on line ${reused.line}` }];
-  if (line.kind === 'fact') return checkFact(line, anchors, store);
-  const type = keys.get(line.record)?.type ?? (await storedType(store, line.record));
+  if (line.kind === 'fact') return checkFact(line, text, state, stored);
+  const type = state.keys.get(line.record)?.type ?? (stored(line.record)?.[0].type as FactType | undefined);
   if (!type) return [{ path: 'record', message: `names no record: no earlier line and no record in the archive has key "${line.record}"` }];
   return line.kind === 'correction' ? checkChanges(type, line.changes) : [];
 }
 
-async function checkFact(line: Extract<ImportLine, { kind: 'fact' }>, anchors: Set<string>, store: EventStore): Promise<FieldError[]> {
+function checkFact(line: Extract<ImportLine, { kind: 'fact' }>, text: string, state: CheckState, stored: (key: string) => StoredEvent[] | undefined): FieldError[] {
   const errors: FieldError[] = [];
-  const commemorates = (line.body as Fact).commemorates ?? [];
-  for (const [i, anchorId] of commemorates.entries()) {
-    if (!anchors.has(anchorId) && !(await readStreamIfAny(store, `anchor-${anchorId}`))) {
+  for (const [i, anchorId] of commemoratedBy(line).entries()) {
+    if (!state.anchors.has(anchorId) && !state.storedAnchors.has(anchorId)) {
       errors.push({ path: `body.commemorates[${i}]`, message: `anchor "${anchorId}" is not defined on an earlier line or in the archive` });
     }
   }
   // A key already in the archive must have recorded this very fact; otherwise the key is taken.
-  const existing = await readStreamIfAny(store, recordStream(recordIdForKey(line.key)));
-  if (existing && existing[0].metadata.requestDigest !== factIdempotency(line).digest) {
+  const existing = stored(line.key);
+  if (existing && existing[0].metadata.requestDigest !== factIdempotency(interpretLine(JSON.parse(text) as Record<string, unknown>))?.digest) {
     errors.push({ path: 'key', message: 'is already used in the archive for another record' });
   }
   return errors;
 }
 
-async function storedType(store: EventStore, recordKey: string): Promise<FactType | undefined> {
-  const events = await readStreamIfAny(store, recordStream(recordIdForKey(recordKey)));
-  return events?.[0].type as FactType | undefined;
+function rememberLine(line: ImportLine, number: number, state: CheckState): void {
+  if (line.kind === 'anchor') state.anchors.add(line.anchor.anchorId);
+  else if (line.kind === 'fact') state.keys.set(line.key, { line: number, type: FACT_KINDS[line.factKind] });
+  else if (line.kind !== 'event') state.keys.set(line.key, { line: number });
 }
 
-function rememberLine(line: ImportLine, number: number, keys: Map<string, { line: number; type?: FactType }>, anchors: Set<string>): void {
-  if (line.kind === 'anchor') anchors.add(line.anchor.anchorId);
-  else if (line.kind === 'fact') keys.set(line.key, { line: number, type: FACT_KINDS[line.factKind] });
-  else if (line.kind !== 'event') keys.set(line.key, { line: number });
+function factIdempotency(line: ImportLine): Idempotency | undefined {
+  return line.kind === 'fact' ? idempotencyFor(line.key, `record:${line.factKind}`, line.body) : undefined;
 }
 
-const factIdempotency = (line: Extract<ImportLine, { kind: 'fact' }>) => idempotencyFor(line.key, `record:${line.factKind}`, line.body);
+// ---------------------------------------------------------------------------------------------
+// Applying the checked file
+// ---------------------------------------------------------------------------------------------
 
-/** Applies the checked file, keeping each record's (and each stream's) lines in order. */
-async function applyFile(path: string, facts: FileFacts, store: EventStore, commandBus: CommandBus): Promise<ImportReport> {
+/** A position known now, or one that an append of this batch will give once it lands. */
+interface PositionRef {
+  position?: Position;
+}
+
+type Outcome = { readonly ok: true; readonly position: PositionRef } | { readonly ok: false; readonly error: DomainError };
+
+/** An append one line decided, to be made with the rest of its batch. */
+interface PlannedAppend {
+  readonly stream: string;
+  /** Emptied once handed to the store, so that the batch does not hold on to them. */
+  events: readonly EventToAppend[];
+  readonly expected: ExpectedRevision;
+  /** Must land after everything before it and before everything after it (see appendAll). */
+  readonly ordered: boolean;
+  readonly landed: PositionRef;
+  /** A record line's key and digest, for when its append loses a race. */
+  readonly idempotency?: Idempotency;
+  /** The append, once asked for. */
+  started?: Promise<AppendResult>;
+}
+
+interface Planned {
+  readonly number: number;
+  /** The line as in the file, to be decided again on its own should its append lose a race. */
+  readonly text: string;
+  /** An exported event's revision. */
+  readonly restoring?: number;
+  readonly outcome?: Outcome;
+  readonly append?: PlannedAppend;
+}
+
+/** A stream as the batch knows it: as read, then as the batch's own decisions left it. */
+interface Known<S> {
+  /** The events read from the store (the batch's own are not among them). */
+  readonly stored: readonly StoredEvent[];
+  state: S;
+  /** Where its newest event is (or will be, once the batch lands). */
+  last: PositionRef;
+}
+
+/** What applying the file keeps from one batch to the next. */
+interface ApplyState {
+  readonly store: EventStore;
+  readonly facts: FileFacts;
+  readonly isNew: (position: Position) => boolean;
+  readonly context: (number: number, line: ImportLine, action: string, body: unknown, key?: string) => CommandContext;
+  /** Anchors known to be defined (anchors are never deleted). */
+  readonly anchors: Set<string>;
+  readonly failures: LineError[];
+  appended: number;
+}
+
+async function applyFile(path: string, facts: FileFacts, store: EventStore, options: ImportOptions): Promise<ImportReport> {
   const head = await store.headPosition();
-  const isNew = (position: Position) => head === undefined || position > head;
-  const runId = randomUUID();
-  const recordedBy = process.env.ANNALS_RECORDED_BY || `cli:${userInfo().username}`;
-  const chains = new Map<string, Promise<unknown>>();
-  const inFlight = new Set<Promise<unknown>>();
-  const report = progress('importing', facts.count);
-  let done = 0;
-  let appended = 0;
-  const failures: LineError[] = [];
-
-  for await (const { number, text } of readLines(path)) {
-    const line = interpretLine(JSON.parse(text));
-    const backdated = line.kind !== 'event' && line.recordedAt !== undefined;
-    const context = (action: string, body: unknown, key?: string): CommandContext => ({
+  const runId = options.runId ?? randomUUID();
+  const recordedBy = options.recordedBy ?? (process.env.ANNALS_RECORDED_BY || `cli:${userInfo().username}`);
+  const now = options.now ?? (() => new Date());
+  const state: ApplyState = {
+    store,
+    facts,
+    isNew: (position) => head === undefined || position > head,
+    context: (number, line, action, body, key) => ({
       recordedBy,
-      recordedAt: (line.kind !== 'event' && line.recordedAt) || new Date().toISOString(),
+      recordedAt: (line.kind !== 'event' && line.recordedAt) || now().toISOString(),
       correlationId: runId,
       causationId: `${runId}:${number}`,
       ...(key ? { idempotency: idempotencyFor(key, action, body) } : {}),
-    });
-    const apply = async (): Promise<void> => {
-      const outcome = await applyLine(line, store, commandBus, context);
-      if (!outcome.ok) failures.push({ line: number, path: '(line)', message: describeError(outcome.error) });
-      else if (outcome.value !== undefined && isNew(outcome.value)) appended++;
-      report.tick(++done);
-    };
-    if (line.kind === 'anchor' || backdated) {
-      // Facts on later lines may commemorate this anchor, and backdated lines must land in the
-      // order they were recorded: let everything before it land first.
-      await Promise.all(inFlight);
-      await apply();
+    }),
+    anchors: new Set(),
+    failures: [],
+    appended: 0,
+  };
+  const report = progress('importing', facts.count);
+  let done = 0;
+  for await (const batch of readLineBatches(path, APPLY_LINES)) {
+    await applyBatch(batch, state, false);
+    done += batch.length;
+    report.tick(done);
+  }
+  report.finish(`${done} lines, ${state.appended} new events`);
+  if (state.failures.length > 0) {
+    // Only a change to the archive since the check can cause this; the rest of the file landed.
+    const first = state.failures.sort((a, b) => a.line - b.line)[0];
+    throw new Error(`${state.failures.length} line(s) could not be applied, the first, line ${first.line}: ${first.message}; the others were imported`);
+  }
+  return { lines: done, appended: state.appended, unchanged: done - state.appended };
+}
+
+/**
+ * Decides every line of the batch in file order, then appends what was decided. The lines are
+ * parsed, and the streams they need read, a part at a time, and each decided append is handed
+ * to the embedded store at once: all in the same turn of the event loop, so they share one
+ * transaction, while what the batch holds on to stays small. An append that finds its stream
+ * changed by another writer since it was read is tried again on its own, read afresh, as the
+ * handler would; `retrying` says this is that second try.
+ */
+async function applyBatch(texts: readonly Line[], state: ApplyState, retrying: boolean): Promise<void> {
+  const batch = new Batch(state);
+  const planned: Planned[] = [];
+  for (let first = 0; first < texts.length; first += BATCH_LINES) {
+    const lines = texts.slice(first, first + BATCH_LINES).map(({ number, text }) => ({ number, text, line: interpretLine(JSON.parse(text) as Record<string, unknown>) }));
+    await batch.read(lines);
+    for (const { number, text, line } of lines) {
+      // A line that touches a stream the batch no longer knows (an exported event went to it)
+      // waits for what is decided so far to land, then reads it again.
+      const unknown = batch.unknownAmong(line);
+      if (unknown.length > 0) {
+        await settle(planned.splice(0), state, retrying);
+        await batch.readStreams(unknown);
+      }
+      const decided = batch.decide(number, line);
+      if (decided.append && state.store.kind === 'embedded') start(decided.append, state.store);
+      planned.push({ number, text, ...(line.kind === 'event' ? { restoring: line.event.revision } : {}), ...decided });
+    }
+  }
+  await settle(planned, state, retrying);
+}
+
+function start(append: PlannedAppend, store: EventStore): void {
+  append.started = store.append(append.stream, append.events, append.expected);
+  append.started.catch(() => undefined); // answered in settle
+  append.events = [];
+}
+
+/** Makes the planned appends, then counts and reports each line's outcome. */
+async function settle(planned: readonly Planned[], state: ApplyState, retrying: boolean): Promise<void> {
+  const results = await appendAll(state.store, planned.flatMap((p) => (p.append ? [p.append] : [])));
+  const again: Line[] = [];
+  let next = 0;
+  for (const { number, text, restoring, outcome, append } of planned) {
+    if (!append) {
+      if (outcome) record(number, outcome, state);
       continue;
     }
-    const chainKey = line.kind === 'fact' ? line.key : line.kind === 'event' ? undefined : line.record;
-    // An exported event is appended at once, in file order, so the log keeps its order: the
-    // embedded store commits queued appends first come, first served. Records keep theirs by chain.
-    const task = chainKey === undefined ? apply() : (chains.get(chainKey) ?? Promise.resolve()).then(apply);
-    if (chainKey !== undefined) chains.set(chainKey, task);
-    inFlight.add(task);
-    void task.finally(() => {
-      inFlight.delete(task);
-      if (chainKey !== undefined && chains.get(chainKey) === task) chains.delete(chainKey);
-    });
-    if (inFlight.size >= IN_FLIGHT || (chainKey === undefined && store.kind !== 'embedded')) await Promise.race(inFlight);
+    const result = results[next++];
+    if (result.status === 'fulfilled') {
+      append.landed.position = result.value.position;
+      record(number, { ok: true, position: append.landed }, state);
+    } else if (!(result.reason instanceof WrongExpectedRevisionError)) {
+      throw result.reason;
+    } else if (restoring !== undefined) {
+      const actual = typeof result.reason.actual === 'number' ? result.reason.actual : -1;
+      record(number, { ok: false, error: { code: 'stale_revision', expected: restoring - 1, actual } }, state);
+    } else if (retrying) {
+      record(number, await lostRace(result.reason, append, state), state);
+    } else {
+      again.push({ number, text });
+    }
   }
-  await Promise.all(inFlight);
-  report.finish(`${done} lines, ${appended} new events`);
-  if (failures.length > 0) {
-    // Only a change to the archive since the check can cause this; the rest of the file landed.
-    const first = failures.sort((a, b) => a.line - b.line)[0];
-    throw new Error(`${failures.length} line(s) could not be applied, the first, line ${first.line}: ${first.message}; the others were imported`);
-  }
-  return { lines: done, appended, unchanged: done - appended };
+  // Each on its own and in file order, as the handlers would have met them.
+  for (const one of again) await applyBatch([one], state, true);
 }
 
-type Outcome = Result<Position | undefined>;
+function record(number: number, outcome: Outcome, state: ApplyState): void {
+  if (!outcome.ok) state.failures.push({ line: number, path: '(line)', message: describeError(outcome.error) });
+  else if (outcome.position.position !== undefined && state.isNew(outcome.position.position)) state.appended++;
+}
 
-async function applyLine(
-  line: ImportLine,
-  store: EventStore,
-  commandBus: CommandBus,
-  context: (action: string, body: unknown, key?: string) => CommandContext,
-): Promise<Outcome> {
-  switch (line.kind) {
-    case 'anchor': {
-      const put = await commandBus.execute(new PutAnchorCommand(line.anchor, context(`anchor:${line.anchor.anchorId}`, line.anchor)));
-      return { ok: true, value: put.position };
+/** Another writer appended between the read and the append, a second time: as the handlers answer. */
+async function lostRace(error: WrongExpectedRevisionError, append: PlannedAppend, state: ApplyState): Promise<Outcome> {
+  const expected = typeof append.expected === 'number' ? append.expected : -1;
+  const actual = typeof error.actual === 'number' ? error.actual : -1;
+  if (append.idempotency) {
+    const recordId = append.stream.slice(RECORD_STREAM_PREFIX.length);
+    const events = (await state.store.readStreams([append.stream])).get(append.stream) ?? [];
+    const earlier = answerForRetry(recordId, events, append.idempotency);
+    if (earlier) return earlier.ok ? { ok: true, position: { position: earlier.value.position } } : earlier;
+    if (append.expected === 'no_stream') return { ok: false, error: { code: 'record_exists', recordId } };
+  }
+  return { ok: false, error: { code: 'stale_revision', expected, actual } };
+}
+
+/**
+ * Appends in file order. The embedded store commits every append asked for in the same turn of
+ * the event loop in one transaction, first come first served: so they are all asked for at once.
+ * Another store gets them concurrently, except that each stream's appends keep their order and an
+ * ordered one (an anchor, a backdated line, an exported event) waits for everything before it,
+ * and holds up everything after it.
+ */
+async function appendAll(store: EventStore, appends: readonly PlannedAppend[]): Promise<PromiseSettledResult<AppendResult>[]> {
+  const append = (a: PlannedAppend) => store.append(a.stream, a.events, a.expected);
+  if (store.kind === 'embedded') return Promise.allSettled(appends.map((a) => a.started ?? append(a)));
+  const started: Promise<AppendResult>[] = [];
+  const inFlight = new Set<Promise<unknown>>();
+  let chains = new Map<string, Promise<unknown>>();
+  for (const a of appends) {
+    if (a.ordered) await Promise.allSettled(started);
+    else if (inFlight.size >= APPENDS_IN_FLIGHT) await Promise.race(inFlight);
+    const before = a.ordered ? undefined : chains.get(a.stream);
+    const done = before ? before.then(() => append(a)) : append(a);
+    const settled = done.catch(() => undefined);
+    started.push(done);
+    inFlight.add(settled);
+    void settled.then(() => inFlight.delete(settled));
+    if (a.ordered) {
+      await settled;
+      chains = new Map();
+    } else {
+      chains.set(a.stream, settled);
     }
-    case 'fact': {
-      const command = new RecordFactCommand(FACT_KINDS[line.factKind], line.body as Fact, context(`record:${line.factKind}`, line.body, line.key));
-      return positionOf(await commandBus.execute(command));
+  }
+  return Promise.allSettled(started);
+}
+
+/** The streams one batch works on, and the decisions made on them. */
+class Batch {
+  private readonly records = new Map<string, Known<RecordState>>();
+  private readonly anchorStreams = new Map<string, Known<AnchorState>>();
+
+  constructor(private readonly state: ApplyState) {}
+
+  /** Reads at once every stream the lines may need and the batch cannot know otherwise. */
+  async read(lines: readonly { line: ImportLine }[]): Promise<void> {
+    const streams = new Set<string>();
+    for (const { line } of lines) {
+      for (const stream of this.streamsOf(line)) {
+        // A fact's record that was not in the archive at the check is taken to be new: were it
+        // written since, its append would be refused, or be a no-op for the very same request.
+        if (line.kind === 'fact' && stream === streamOfKey(line.key) && !this.state.facts.storedFactKeys.has(line.key)) {
+          if (!this.records.has(stream)) this.records.set(stream, { stored: [], state: initialRecordState(), last: {} });
+        } else {
+          streams.add(stream);
+        }
+      }
     }
-    case 'correction': {
-      const recordId = recordIdForKey(line.record);
-      const body = { changes: line.changes, reason: line.reason };
-      return positionOf(await commandBus.execute(new CorrectRecordCommand(recordId, body, context(`correct:${recordId}`, body, line.key))));
+    await this.readStreams([...streams].filter((stream) => !this.records.has(stream)));
+  }
+
+  async readStreams(streams: readonly string[]): Promise<void> {
+    if (streams.length === 0) return;
+    const read = await this.state.store.readStreams(streams);
+    for (const stream of streams) {
+      const stored = read.get(stream) ?? [];
+      const last = { position: stored.at(-1)?.position };
+      if (stream.startsWith(ANCHOR_PREFIX)) {
+        this.anchorStreams.set(stream, { stored, state: foldAnchor(stored as unknown as AnchorEvent[]), last });
+        if (stored.length > 0) this.state.anchors.add(stream.slice(ANCHOR_PREFIX.length));
+      } else {
+        this.records.set(stream, { stored: stored.map(forRetries), state: withoutFact(foldRecord(stored as unknown as RecordEvent[])), last });
+      }
     }
-    case 'retraction': {
-      const recordId = recordIdForKey(line.record);
-      const body = { reason: line.reason };
-      return positionOf(await commandBus.execute(new RetractRecordCommand(recordId, body, context(`retract:${recordId}`, body, line.key))));
+  }
+
+  /** The streams a line needs that the batch does not know. */
+  unknownAmong(line: ImportLine): string[] {
+    return this.streamsOf(line).filter((stream) => !this.records.has(stream) && !this.anchorStreams.has(stream));
+  }
+
+  /** The streams a line reads: its record or anchor, and the anchors it commemorates that are not known to be defined. */
+  private streamsOf(line: ImportLine): string[] {
+    switch (line.kind) {
+      case 'event':
+        return [];
+      case 'anchor':
+        return [anchorStream(line.anchor.anchorId)];
+      case 'fact':
+        return [streamOfKey(line.key), ...this.undefinedAnchorStreams((line.body as Fact).commemorates ?? [])];
+      case 'correction': {
+        const commemorates = line.changes.commemorates;
+        return [streamOfKey(line.record), ...this.undefinedAnchorStreams(Array.isArray(commemorates) ? (commemorates as unknown[]).filter((id): id is string => typeof id === 'string') : [])];
+      }
+      case 'retraction':
+        return [streamOfKey(line.record)];
     }
-    case 'event':
-      return restore(line.event, store);
+  }
+
+  private undefinedAnchorStreams(anchorIds: readonly string[]): string[] {
+    return anchorIds.filter((id) => !this.state.anchors.has(id)).map(anchorStream);
+  }
+
+  /** Decides one line against what the batch knows, and takes the decision into account. */
+  decide(number: number, line: ImportLine): { outcome?: Outcome; append?: PlannedAppend } {
+    switch (line.kind) {
+      case 'anchor':
+        return this.putAnchor(number, line);
+      case 'fact': {
+        const recordId = recordIdOf(line.key);
+        const context = this.state.context(number, line, `record:${line.factKind}`, line.body, line.key);
+        return this.decideRecord(line, recordId, context, () => ({
+          type: 'RecordFact',
+          data: { recordId, factType: FACT_KINDS[line.factKind], fact: withLists(line.body as Fact), definedAnchors: this.defined((line.body as Fact).commemorates ?? []) },
+        }));
+      }
+      case 'correction': {
+        const recordId = recordIdOf(line.record);
+        const body = { changes: line.changes, reason: line.reason };
+        const context = this.state.context(number, line, `correct:${recordId}`, body, line.key);
+        return this.decideRecord(line, recordId, context, (current) => {
+          if (current.status === 'none') return fail({ code: 'record_not_found', recordId });
+          // The changes can only be checked once the record's type is known.
+          const changes = validateChanges(current.type, body.changes);
+          if (!changes.ok) return fail({ code: 'invalid_input', errors: changes.errors });
+          const commemorates = (changes.value as { commemorates?: string[] }).commemorates ?? [];
+          return {
+            type: 'CorrectRecord',
+            data: { recordId, expectedRevision: undefined, changes: changes.value, reason: body.reason, definedAnchors: this.defined(commemorates) },
+          };
+        });
+      }
+      case 'retraction': {
+        const recordId = recordIdOf(line.record);
+        const body = { reason: line.reason };
+        const context = this.state.context(number, line, `retract:${recordId}`, body, line.key);
+        return this.decideRecord(line, recordId, context, () => ({ type: 'RetractRecord', data: { recordId, reason: body.reason, expectedRevision: undefined } }));
+      }
+      case 'event': {
+        // Restored as it was: same stream, revision, id and metadata.
+        const { id, stream, revision, type, data, metadata } = line.event;
+        this.forget(stream);
+        return { append: { stream, events: [{ id, type, data, metadata }], expected: revision === 0 ? 'no_stream' : revision - 1, ordered: true, landed: {} } };
+      }
+    }
+  }
+
+  /** As the record handlers do: a retried request gets its first answer; else decide and append at the revision known. */
+  private decideRecord(
+    line: Extract<ImportLine, { kind: 'fact' | 'correction' | 'retraction' }>,
+    recordId: string,
+    context: CommandContext,
+    command: (current: RecordState) => RecordCommand | Result<never>,
+  ): { outcome?: Outcome; append?: PlannedAppend } {
+    const stream = recordStream(recordId);
+    const known = this.records.get(stream) ?? { stored: [], state: initialRecordState(), last: {} };
+    const idempotency = context.idempotency as Idempotency;
+    const earlier = answerForRetry(recordId, known.stored, idempotency);
+    if (earlier) return { outcome: earlier.ok ? { ok: true, position: { position: earlier.value.position } } : earlier };
+    const asked = command(known.state);
+    if ('ok' in asked) return { outcome: asked as Outcome };
+    const decision = decideRecord(asked, known.state);
+    if (!decision.ok) return { outcome: decision };
+    const expected: ExpectedRevision = known.state.status === 'none' ? 'no_stream' : known.state.revision;
+    const landed: PositionRef = {};
+    known.state = withoutFact(decision.value.reduce(evolveRecord, known.state));
+    known.last = landed;
+    this.records.set(stream, known);
+    // A backdated line lands after everything before it, so recordedAt never has to be moved.
+    return { append: { stream, events: toAppend(decision.value, context, stream), expected, ordered: line.recordedAt !== undefined, landed, idempotency } };
+  }
+
+  /** As the anchor handler does: the same anchor again changes nothing. */
+  private putAnchor(number: number, line: Extract<ImportLine, { kind: 'anchor' }>): { outcome?: Outcome; append?: PlannedAppend } {
+    const stream = anchorStream(line.anchor.anchorId);
+    const known = this.anchorStreams.get(stream) ?? { stored: [], state: initialAnchorState(), last: {} };
+    const decided = decideAnchor({ type: 'PutAnchor', data: line.anchor }, known.state);
+    if (decided.length === 0) return { outcome: { ok: true, position: known.last } };
+    const context = this.state.context(number, line, `anchor:${line.anchor.anchorId}`, line.anchor);
+    const expected: ExpectedRevision = known.state.status === 'none' ? 'no_stream' : known.state.revision;
+    const landed: PositionRef = {};
+    known.state = decided.reduce(evolveAnchor, known.state);
+    known.last = landed;
+    this.anchorStreams.set(stream, known);
+    // Later lines may commemorate it: they are decided after it, and land after it.
+    this.state.anchors.add(line.anchor.anchorId);
+    return { append: { stream, events: toAppend(decided, context, stream), expected, ordered: true, landed } };
+  }
+
+  private defined(anchorIds: readonly string[]): ReadonlySet<string> {
+    return new Set(anchorIds.filter((id) => this.state.anchors.has(id)));
+  }
+
+  /** An exported event changed the stream behind the batch's back: read it again if needed. */
+  private forget(stream: string): void {
+    this.records.delete(stream);
+    this.anchorStreams.delete(stream);
   }
 }
 
-/** Appends an exported event as it was: same stream, revision, id and metadata. */
-async function restore(event: ExportedEvent, store: EventStore): Promise<Outcome> {
-  const { id, stream, revision, type, data, metadata } = event;
-  try {
-    const result = await store.append(stream, [{ id, type, data, metadata }], revision === 0 ? 'no_stream' : revision - 1);
-    return { ok: true, value: result.position };
-  } catch (error) {
-    if (!(error instanceof WrongExpectedRevisionError)) throw error;
-    const actual = typeof error.actual === 'number' ? error.actual : -1;
-    return { ok: false, error: { code: 'stale_revision', expected: revision - 1, actual } };
-  }
-}
+const ANCHOR_PREFIX = anchorStream('');
 
-const positionOf = (result: Result<Recorded>): Outcome => (result.ok ? { ok: true, value: result.value.position } : result);
+/**
+ * A record's state without its fact. The record decider looks at a record's status, type and
+ * revision, never at the fact: a batch of thousands of records need not keep their facts.
+ */
+const NO_FACT = Object.freeze({}) as Fact;
+const withoutFact = (state: RecordState): RecordState => (state.status === 'none' ? state : { ...state, fact: NO_FACT });
+
+/** A stored event with what answering a retried request needs of it (see answerForRetry), and no data. */
+const forRetries = ({ id, stream, revision, position, type, metadata }: StoredEvent): StoredEvent => ({
+  id,
+  stream,
+  revision,
+  position,
+  type,
+  data: undefined,
+  metadata: { idempotencyKey: metadata.idempotencyKey, requestDigest: metadata.requestDigest },
+});

@@ -1,7 +1,8 @@
-// Reads NDJSON a line at a time, so a file of any size needs only a line's worth of memory.
+// Reads NDJSON a batch of lines at a time, straight from the file's chunks: a file of any size
+// needs only a chunk's and a batch's worth of memory, since the file is read no faster than the
+// batches are used.
 
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 
 export interface Line {
   /** Counting from 1, as editors do. */
@@ -9,13 +10,41 @@ export interface Line {
   readonly text: string;
 }
 
-export async function* readLines(path: string): AsyncGenerator<Line> {
-  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+/** Where lines end, as for node:readline: \r\n, \n, or a lone \r. */
+const LINE_END = /\r\n|\n|\r/g;
+
+/** The file's lines in batches of about `size` (a chunk's lines at a time), blank lines left out (they still count). */
+export async function* readLineBatches(path: string, size: number): AsyncGenerator<Line[]> {
   let number = 0;
-  for await (const text of lines) {
+  let rest = '';
+  let batch: Line[] = [];
+  const take = (text: string) => {
     number++;
-    if (text.trim().length > 0) yield { number, text };
+    if (text.trim().length > 0) batch.push({ number, text });
+  };
+  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 16 })) {
+    const text = rest + (chunk as string);
+    LINE_END.lastIndex = 0;
+    let start = 0;
+    for (let end = LINE_END.exec(text); end !== null; end = LINE_END.exec(text)) {
+      // A \r at the very end may be the first half of a \r\n split across chunks.
+      if (end[0] === '\r' && end.index === text.length - 1) break;
+      take(text.slice(start, end.index));
+      start = end.index + end[0].length;
+    }
+    rest = text.slice(start);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
   }
+  if (rest.length > 0) take(rest.endsWith('\r') ? rest.slice(0, -1) : rest);
+  if (batch.length > 0) yield batch;
+}
+
+/** The file's lines one at a time. */
+export async function* readLines(path: string): AsyncGenerator<Line> {
+  for await (const batch of readLineBatches(path, 1)) yield* batch;
 }
 
 export type Parsed = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string };

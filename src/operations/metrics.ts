@@ -95,6 +95,10 @@ export class InstrumentedEventStore implements EventStore {
     return this.store.readStream(stream, options);
   }
 
+  readStreams(streams: readonly string[]): Promise<Map<string, StoredEvent[]>> {
+    return this.store.readStreams(streams);
+  }
+
   readAll(options?: ReadAllOptions): AsyncIterable<StoredEvent> {
     return this.store.readAll(options);
   }

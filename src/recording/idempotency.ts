@@ -3,20 +3,27 @@
 // thus lands on the same stream with the same event ids, which both stores recognise durably,
 // in the same write as the events themselves, on EventStoreDB as in SQLite.
 
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
+
+/** One-shot hashing to hex where Node has it (20.12 and later), a Hash object otherwise. */
+const hash: (algorithm: string, data: string | Buffer) => string =
+  typeof crypto.hash === 'function' ? (algorithm, data) => crypto.hash(algorithm, data) : (algorithm, data) => crypto.createHash(algorithm).update(data).digest('hex');
 
 /** RFC 9562 name-based UUID (version 5, SHA-1). */
 export function uuidV5(name: string, namespace: string): string {
-  const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
-  const bytes = createHash('sha1').update(ns).update(name, 'utf8').digest().subarray(0, 16);
-  bytes[6] = (bytes[6] & 0x0f) | 0x50;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  const ns = namespace === ANNALS_NAMESPACE ? ANNALS_NAMESPACE_BYTES : namespaceBytes(namespace);
+  // One-shot hashing, in hex: several times faster than a Hash object, on the import's hot path.
+  const hex = hash('sha1', Buffer.concat([ns, Buffer.from(name, 'utf8')]));
+  const version = ((parseInt(hex.slice(12, 14), 16) & 0x0f) | 0x50).toString(16);
+  const variant = ((parseInt(hex.slice(16, 18), 16) & 0x3f) | 0x80).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${version}${hex.slice(14, 16)}-${variant}${hex.slice(18, 20)}-${hex.slice(20, 32)}`;
 }
+
+const namespaceBytes = (namespace: string): Buffer => Buffer.from(namespace.replace(/-/g, ''), 'hex');
 
 /** The namespace of every id annals derives (a fixed random UUID). */
 const ANNALS_NAMESPACE = '6f1f3c9e-4a51-4d2b-9a57-2f0f3b8c1d42';
+const ANNALS_NAMESPACE_BYTES = namespaceBytes(ANNALS_NAMESPACE);
 
 export interface Idempotency {
   readonly key: string;
@@ -26,18 +33,31 @@ export interface Idempotency {
 
 /** JSON with object keys sorted, so the same request digests the same however it was spelt. */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  // Built by concatenation rather than map/join and entries/filter: it runs for every keyed
+  // request, 100,000 times in a large import. A value JSON cannot spell (undefined in a list)
+  // is spelt as nothing, as join spells it.
+  if (Array.isArray(value)) {
+    let json = '[';
+    for (let i = 0; i < value.length; i++) json += (i > 0 ? ',' : '') + (canonicalJson(value[i]) ?? '');
+    return `${json}]`;
+  }
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    const object = value as Record<string, unknown>;
+    // The default sort orders by UTF-16 code units, as comparing the strings with < does.
+    const keys = Object.keys(object).sort();
+    let json = '{';
+    for (const key of keys) {
+      const field = object[key];
+      if (field === undefined) continue;
+      json += `${json.length > 1 ? ',' : ''}${JSON.stringify(key)}:${canonicalJson(field)}`;
+    }
+    return `${json}}`;
   }
   return JSON.stringify(value);
 }
 
 export function idempotencyFor(key: string, action: string, request: unknown): Idempotency {
-  return { key, digest: createHash('sha256').update(action).update('\n').update(canonicalJson(request)).digest('hex') };
+  return { key, digest: hash('sha256', `${action}\n${canonicalJson(request)}`) };
 }
 
 /** The record a keyed creation makes: the same key always names the same record. */

@@ -9,19 +9,16 @@ import { recordStream, type Fact, type FactType, type RecordEvent } from '../dom
 import { fail, ok, type Result } from '../domain/errors';
 import { foldRecord, initialRecordState, type RecordState } from '../../projections/record';
 import { EVENT_STORE } from '../tokens';
-import { readStreamIfAny, WrongExpectedRevisionError, type EventStore, type ExpectedRevision, type Position, type StoredEvent } from '../store/event-store';
+import { readStreamIfAny, WrongExpectedRevisionError, type EventStore, type ExpectedRevision, type StoredEvent } from '../store/event-store';
 import { EventsAppended } from '../store/appended';
 import { AnchorDirectory } from '../anchors/anchor-directory';
 import { decideRecord, type RecordCommand } from './decide-record';
 import { toAppend, type CommandContext } from './context';
 import { recordIdForKey, type Idempotency } from './idempotency';
+import { answerForRetry, withLists, type Recorded } from './recorded';
 import { validateChanges } from './validate';
 
-export interface Recorded {
-  readonly recordId: string;
-  readonly revision: number;
-  readonly position: Position;
-}
+export type { Recorded } from './recorded';
 
 export class RecordFactCommand {
   constructor(
@@ -94,17 +91,6 @@ abstract class RecordShell {
   }
 }
 
-/**
- * The first answer to an earlier request with the same Idempotency-Key on this record, if there
- * was one; the key used for another request is refused.
- */
-export function answerForRetry(recordId: string, events: readonly StoredEvent[], idempotency: Idempotency): Result<Recorded> | undefined {
-  const earlier = events.find((event) => event.metadata.idempotencyKey === idempotency.key);
-  if (!earlier) return undefined;
-  if (earlier.metadata.requestDigest !== idempotency.digest) return fail({ code: 'idempotency_key_reused', key: idempotency.key });
-  return ok({ recordId, revision: earlier.revision, position: earlier.position });
-}
-
 @CommandHandler(RecordFactCommand)
 export class RecordFactHandler extends RecordShell implements ICommandHandler<RecordFactCommand, Result<Recorded>> {
   async execute({ factType, fact, context }: RecordFactCommand): Promise<Result<Recorded>> {
@@ -122,9 +108,6 @@ export class RecordFactHandler extends RecordShell implements ICommandHandler<Re
     return this.appendDecided(recordId, { type: 'RecordFact', data: { recordId, factType, fact: complete, definedAnchors } }, state, context);
   }
 }
-
-/** Optional lists are stored as empty lists, so readers never meet a missing one. */
-const withLists = (fact: Fact): Fact => ({ ...fact, commemorates: fact.commemorates ?? [], countries: fact.countries ?? [] });
 
 @CommandHandler(CorrectRecordCommand)
 export class CorrectRecordHandler extends RecordShell implements ICommandHandler<CorrectRecordCommand, Result<Recorded>> {

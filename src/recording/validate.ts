@@ -48,20 +48,29 @@ const MAX_VALUES = 10_000;
 
 /** Validates a body against a DTO; the value is the body as plain JSON data, never a class instance. */
 export function validateBody<T extends object>(dto: Dto<T>, body: unknown): Validation<T> {
-  if (!isRecord(body)) return invalid([{ path: BODY_PATH, message: 'must be a JSON object' }]);
-  const shape = inspect(body, '');
-  if (shape.refused.length > 0) return invalid(shape.refused);
-  if (shape.unknown.length === 0 && allChecksPass(dto, body)) return { ok: true, value: asData<T>(body) };
-  const issues = [...shape.unknown, ...issuesFrom(validateSync(plainToInstance(dto, body), OPTIONS), '')];
+  const issues = bodyIssues(dto, body);
   return issues.length > 0 ? invalid(issues) : { ok: true, value: asData<T>(body) };
+}
+
+/** What validateBody finds wrong, without the copy of a valid body: for callers that keep the body as it came. */
+export function bodyIssues(dto: Dto<object>, body: unknown): readonly ValidationIssue[] {
+  if (!isRecord(body)) return [{ path: BODY_PATH, message: 'must be a JSON object' }];
+  const shape = inspect(body, '');
+  if (shape.refused.length > 0) return shape.refused;
+  if (shape.unknown.length === 0 && allChecksPass(dto, body)) return [];
+  return [...shape.unknown, ...issuesFrom(validateSync(plainToInstance(dto, body), OPTIONS), '')];
 }
 
 /** Validates the body of a recording route (`visits`, `wreaths`, ...). */
 export function validateFact<K extends FactKind>(kind: K, body: unknown): Validation<FactBodyOf<K>> {
-  if (!Object.hasOwn(FACT_KINDS, kind)) {
-    return invalid([{ path: 'kind', message: `must be one of: ${Object.keys(FACT_KINDS).join(', ')}` }]);
-  }
-  return validateBody(FACT_BODIES[FACT_KINDS[kind]] as Dto<FactBodyOf<K>>, body);
+  const issues = factIssues(kind, body);
+  return issues.length > 0 ? invalid(issues) : { ok: true, value: asData<FactBodyOf<K>>(body) };
+}
+
+/** What validateFact finds wrong, without the copy of a valid body. */
+export function factIssues(kind: string, body: unknown): readonly ValidationIssue[] {
+  if (!Object.hasOwn(FACT_KINDS, kind)) return [{ path: 'kind', message: `must be one of: ${Object.keys(FACT_KINDS).join(', ')}` }];
+  return bodyIssues(FACT_BODIES[FACT_KINDS[kind as FactKind]] as Dto<object>, body);
 }
 
 /**

@@ -88,6 +88,12 @@ function prepareStatements(db: Database.Database) {
         `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`,
       )
       .safeIntegers(true),
+    // One statement for many streams: one read transaction and no round trip per stream.
+    streamsForwards: db
+      .prepare<[string], EventRow>(
+        `SELECT ${COLUMNS} FROM events WHERE stream IN (SELECT value FROM json_each(?)) ORDER BY stream, revision`,
+      )
+      .safeIntegers(true),
     streamBackwards: db
       .prepare<[string, number, number], EventRow>(
         `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
@@ -167,6 +173,18 @@ export class EmbeddedEventStore implements EventStore {
     const whole = options.fromRevision === undefined;
     if (rows.length === 0 && (whole || this.sql.streamRevision.get(stream) === undefined)) throw new StreamNotFoundError(stream);
     return rows.map(decode);
+  }
+
+  async readStreams(streams: readonly string[]): Promise<Map<string, StoredEvent[]>> {
+    const found = new Map<string, StoredEvent[]>();
+    if (streams.length === 0) return found;
+    for (const row of this.sql.streamsForwards.all(JSON.stringify(streams))) {
+      const event = decode(row);
+      const events = found.get(event.stream);
+      if (events) events.push(event);
+      else found.set(event.stream, [event]);
+    }
+    return found;
   }
 
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<StoredEvent> {

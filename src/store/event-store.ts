@@ -70,6 +70,11 @@ export interface EventStore {
   append(stream: string, events: readonly EventToAppend[], expected?: ExpectedRevision): Promise<AppendResult>;
   /** Throws StreamNotFoundError when the stream has no events. */
   readStream(stream: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
+  /**
+   * Many whole streams at once, each forwards, keyed by name; a stream without events is left
+   * out rather than refused. For work that touches many streams together, as the import does.
+   */
+  readStreams(streams: readonly string[]): Promise<Map<string, StoredEvent[]>>;
   readAll(options?: ReadAllOptions): AsyncIterable<StoredEvent>;
   subscribeToAll(options?: SubscribeOptions): Subscription;
   /** The position of the newest event in the log, or undefined when the log is empty. */

@@ -23,6 +23,7 @@ import {
 } from '@eventstore/db-client';
 import {
   assertAppendable,
+  readStreamIfAny,
   StreamNotFoundError,
   WrongExpectedRevisionError,
   type AppendResult,
@@ -36,6 +37,9 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from './event-store';
+
+/** How many stream reads readStreams keeps in flight at once. */
+const READS_IN_FLIGHT = 64;
 
 export class EventStoreDbEventStore implements EventStore {
   readonly kind = 'eventstoredb' as const;
@@ -78,6 +82,20 @@ export class EventStoreDbEventStore implements EventStore {
       throw error;
     }
     return events;
+  }
+
+  async readStreams(streams: readonly string[]): Promise<Map<string, StoredEvent[]>> {
+    const found = new Map<string, StoredEvent[]>();
+    const unique = [...new Set(streams)];
+    // A read per stream (the server has no multi-stream read), a bounded number in flight.
+    for (let first = 0; first < unique.length; first += READS_IN_FLIGHT) {
+      const chunk = unique.slice(first, first + READS_IN_FLIGHT);
+      const read = await Promise.all(chunk.map((stream) => readStreamIfAny(this, stream)));
+      read.forEach((events, i) => {
+        if (events !== undefined && events.length > 0) found.set(chunk[i], events);
+      });
+    }
+    return found;
   }
 
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<StoredEvent> {

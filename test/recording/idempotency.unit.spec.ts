@@ -20,4 +20,14 @@ describe('derived ids', () => {
   it('spells objects canonically whatever their key order', () => {
     expect(canonicalJson({ z: { y: 1, x: [true, null, 's'] }, a: undefined })).toBe('{"z":{"x":[true,null,"s"],"y":1}}');
   });
+  it('keeps the spelling digests were first taken with: keys by UTF-16 code unit, nothing for undefined in a list', () => {
+    // eslint-disable-next-line no-sparse-arrays
+    expect(canonicalJson([1, undefined, , { b: 'é', B: 2, '10': 3, '9': 4, a: [] }])).toBe('[1,,,{"10":3,"9":4,"B":2,"a":[],"b":"é"}]');
+  });
+  it('derives the ids and digests it always has: archives already hold them', () => {
+    const idempotency = idempotencyFor('k', 'record:visits', { a: 1 });
+    expect(idempotency.digest).toBe('77d8398a21ec91d92be4c4100c73d445e1c193af2536da592b8da192738cc13b');
+    expect(recordIdForKey('kh-2020-10-22-1')).toBe('cc64cc8d-e6e9-5e98-b698-9324dbef72d6');
+    expect(eventIdFor(idempotency, 's', 0)).toBe('f19e9064-4d3e-5948-9506-dfd6cf05d524');
+  });
 });

@@ -118,6 +118,26 @@ describe('EventStoreDB adapter over a fake client', () => {
     await expect(store.readStream('s')).rejects.toThrow(StreamNotFoundError);
   });
 
+  it('reads many streams a stream at a time, leaving out those that do not exist', async () => {
+    const missing = () =>
+      Object.assign(
+        new Readable({
+          objectMode: true,
+          read() {
+            this.destroy(new EsdbStreamNotFoundError(undefined, 'absent'));
+          },
+        }),
+        { cancel: async () => undefined },
+      );
+    const readStream = jest.fn((stream: string) => (stream === 'absent' ? missing() : readingOf([resolved(1n, stream), resolved(2n, stream)])));
+    const store = storeOn({ readStream });
+    const read = await store.readStreams(['a', 'absent', 'b', 'a']);
+    expect([...read.keys()]).toEqual(['a', 'b']);
+    expect(read.get('b')?.map((e) => [e.stream, e.position])).toEqual([['b', 1n], ['b', 2n]]);
+    expect(readStream).toHaveBeenCalledTimes(3);
+    expect((await store.readStreams([])).size).toBe(0);
+  });
+
   describe('subscribeToAll', () => {
     function fakeSubscription() {
       const source = Object.assign(new PassThrough({ objectMode: true }), { unsubscribe: jest.fn(async () => undefined) });

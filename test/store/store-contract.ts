@@ -304,6 +304,23 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
       });
     });
 
+    describe('reading many streams at once', () => {
+      it('answers each stream that has events, whole and forwards, by name, and leaves out the others', async () => {
+        const [a, b, absent] = [uniqueStream(), uniqueStream(), uniqueStream()];
+        const stored = await appendInOrder([a, b, a, a]);
+        const read = await store.readStreams([b, absent, a, b]);
+        expect([...read.keys()].sort()).toEqual([a, b].sort());
+        expect(read.get(a)).toEqual(await store.readStream(a));
+        expect(read.get(a)?.map((e) => e.revision)).toEqual([0, 1, 2]);
+        expect(ids(read.get(b) ?? [])).toEqual(ids(stored.filter((e) => e.stream === b)));
+        expect(read.has(absent)).toBe(false);
+      });
+
+      it('answers nothing for no streams', async () => {
+        expect((await store.readStreams([])).size).toBe(0);
+      });
+    });
+
     describe('reading the whole log', () => {
       let streams: string[];
       let stored: StoredEvent[];
