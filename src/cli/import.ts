@@ -55,7 +55,7 @@ const BATCH_LINES = 1000;
  * (their ids are hashes), so a transaction rewrites index pages all over the file: the more
  * appends share one, the fewer times each page is written.
  */
-const APPLY_LINES = 4000;
+const APPLY_LINES = 2000;
 /** How many appends a store other than the embedded one is given at once. */
 const APPENDS_IN_FLIGHT = 256;
 /** How many bad lines are listed; the rest are counted. */
