@@ -4,7 +4,7 @@
 
 import { FACT_TYPES, type CountryCode } from '../../domain/events';
 import { firstDay, lastDay } from '../../domain/partial-date';
-import { anniversaryEntries, countryEntries, type AnchorLookup, type TimelineEntry } from '../../../projections/timeline';
+import { recordEntries, type AnchorLookup, type TimelineEntry } from '../../../projections/timeline';
 import type { RecordState } from '../../../projections/record';
 
 /** A record that has started (its fact is recorded): the only kind that has versions. */
@@ -38,14 +38,14 @@ export interface RecordVersion {
 
 export function recordVersion(state: StartedRecord, anchors: AnchorLookup): RecordVersion {
   const sortDay = dayNumber(firstDay(state.fact.occurredOn));
-  const byCountry = countryEntries(state, anchors);
-  const marks = anniversaryEntries(state, anchors);
+  const { countries: byCountry, anniversaries: marks } = recordEntries(state, anchors);
   const sample = byCountry.values().next().value ?? marks[0]?.entry;
   if (sample === undefined) return { sortDay, body: null, countries: [], anniversaries: [] };
   const last = dayNumber(lastDay(sample.occurredOn));
   const type = FACT_TYPES.indexOf(sample.type);
-  const countries = [...byCountry].map(([country, entry]) => ({ country, lastDay: last, type, ...pointOfView(entry) }));
-  const anniversaries = marks.map(({ anchorId, years, entry }) => ({ anchorId, years, ...pointOfView(entry) }));
+  const countries: CountryRow[] = [];
+  for (const [country, entry] of byCountry) countries.push({ country, lastDay: last, type, roles: rolesJson(entry.roles), counterparts: JSON.stringify(entry.counterparts) });
+  const anniversaries = marks.map(({ anchorId, years, entry }) => ({ anchorId, years, roles: rolesJson(entry.roles), counterparts: JSON.stringify(entry.counterparts) }));
   return { sortDay, body: bodyOf(sample), countries, anniversaries };
 }
 
@@ -91,11 +91,6 @@ function bodyOf(entry: TimelineEntry): string {
   };
   return JSON.stringify(shared);
 }
-
-const pointOfView = (entry: TimelineEntry): PointOfView => ({
-  roles: rolesJson(entry.roles),
-  counterparts: JSON.stringify(entry.counterparts),
-});
 
 // A handful of role sets exist ([], ["actor"], ["actor", "host"], ...): each serialised once.
 const ROLES_JSON = new Map<string, string>();

@@ -9,6 +9,7 @@ import {
   RECORD_EVENT_TYPES,
   RECORD_STREAM_PREFIX,
   type AnchorEvent,
+  type Fact,
   type RecordEvent,
 } from '../../domain/events';
 import type { Position, StoredEvent } from '../../store/event-store';
@@ -135,11 +136,12 @@ export class TimelineWriter {
   private applyToRecord(recordId: string, event: RecordEvent, stored: StoredEvent): void {
     // The first event of a stream has nothing before it: no need to look.
     const current = stored.revision === 0 ? undefined : this.sql.current.get(recordId);
-    const before: RecordState = current ? (JSON.parse(current.state) as RecordState) : initialRecordState();
+    const before: RecordState = current ? unpackState(current.state, current.body) : initialRecordState();
     const after = evolveRecord(before, event);
     // A correction or retraction without its fact (cannot happen through the API) changes nothing.
     if (after === before || after.status === 'none') return;
-    this.newVersion(recordId, current, JSON.stringify(after), recordVersion(after, this.lookup), stored.position);
+    const next = recordVersion(after, this.lookup);
+    this.newVersion(recordId, current, packState(after, next.body), next, stored.position);
     this.relink(recordId, before, after);
   }
 
@@ -159,8 +161,9 @@ export class TimelineWriter {
   private rederive(recordId: string, position: Position): void {
     const current = this.sql.current.get(recordId);
     if (!current) return;
-    const next = recordVersion(JSON.parse(current.state) as StartedRecord, this.lookup);
-    if (next.body !== current.body) this.newVersion(recordId, current, current.state, next, position);
+    const state = unpackState(current.state, current.body) as StartedRecord;
+    const next = recordVersion(state, this.lookup);
+    if (next.body !== current.body) this.newVersion(recordId, current, packState(state, next.body), next, position);
   }
 
   /** Closes the record's current version at `position` and opens the next there, with its rows. */
@@ -192,6 +195,25 @@ export class TimelineWriter {
     if (ms !== undefined && (this.lastRecordedMs === undefined || ms > this.lastRecordedMs)) this.lastRecordedMs = ms;
     return this.lastRecordedMs ?? Number.MIN_SAFE_INTEGER;
   }
+}
+
+/**
+ * A version's folded state as stored. The fields of the fact that its entry's body carries as they
+ * are (occurredOn, summary, sources: most of a fact's text) are left out when there is a body and
+ * read back from it: they would double what a version writes.
+ */
+function packState(state: StartedRecord, body: string | null): string {
+  if (body === null) return JSON.stringify(state);
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { occurredOn, summary, sources, ...rest } = state.fact;
+  return JSON.stringify({ ...state, fact: rest });
+}
+
+function unpackState(packed: string, body: string | null): RecordState {
+  const state = JSON.parse(packed) as StartedRecord;
+  if (body === null) return state;
+  const { occurredOn, summary, sources } = JSON.parse(body) as Pick<Fact, 'occurredOn' | 'summary' | 'sources'>;
+  return { ...state, fact: { ...state.fact, occurredOn, summary, sources } };
 }
 
 const NONE: ReadonlySet<string> = new Set();
