@@ -2,7 +2,7 @@
 // (countryEntries, anniversaryEntries) so that the tables and a replay cannot disagree about an
 // entry; this file only decides how an entry is laid out in rows. Pure.
 
-import { FACT_TYPES, type CountryCode } from '../../domain/events';
+import { FACT_TYPES, type CountryCode, type Fact } from '../../domain/events';
 import { firstDay, lastDay } from '../../domain/partial-date';
 import { recordEntries, type AnchorLookup, type TimelineEntry } from '../../../projections/timeline';
 import type { RecordState } from '../../../projections/record';
@@ -90,6 +90,20 @@ function bodyOf(entry: TimelineEntry): string {
     revision: entry.revision,
   };
   return JSON.stringify(shared);
+}
+
+/**
+ * The fact's own fields that a body carries as they are (occurredOn, summary, sources), read back
+ * without parsing the rest of it. Sound because bodyOf writes the keys in a fixed order and a
+ * quote cannot appear unescaped inside a JSON string: `,"countries":` first occurs where summary
+ * ends, then `,"sources":` where sources begins, and `,"revision":` (the last key) where it ends.
+ */
+export function factFieldsOfBody(body: string): Pick<Fact, 'occurredOn' | 'summary' | 'sources'> {
+  const from = body.indexOf(',"occurredOn":');
+  const to = body.indexOf(',"countries":', from);
+  const sources = body.indexOf(',"sources":', to);
+  const end = body.lastIndexOf(',"revision":');
+  return JSON.parse(`{${body.slice(from + 1, to)}${body.slice(sources, end)}}`) as Pick<Fact, 'occurredOn' | 'summary' | 'sources'>;
 }
 
 // A handful of role sets exist ([], ["actor"], ["actor", "host"], ...): each serialised once.

@@ -9,7 +9,6 @@ import {
   RECORD_EVENT_TYPES,
   RECORD_STREAM_PREFIX,
   type AnchorEvent,
-  type Fact,
   type RecordEvent,
 } from '../../domain/events';
 import type { Position, StoredEvent } from '../../store/event-store';
@@ -19,7 +18,7 @@ import type { AnchorLookup } from '../../../projections/timeline';
 import { parseInstant } from '../instants';
 import { END, PROJECTION } from './schema';
 import { GroupedInserts } from './grouped-inserts';
-import { recordVersion, rowSummariesJson, type RecordVersion, type StartedRecord } from './record-version';
+import { factFieldsOfBody, recordVersion, rowSummariesJson, type RecordVersion, type StartedRecord } from './record-version';
 
 /** A record's newest version, as the writer needs it. */
 interface CurrentVersion {
@@ -174,7 +173,9 @@ export class TimelineWriter {
     if (!current) return;
     const state = unpackState(current.state, current.body) as StartedRecord;
     const next = recordVersion(state, this.lookup);
-    if (next.body !== current.body) this.newVersion(recordId, current, packState(state, next.body), next, position);
+    // The same state, stored the same way while both versions have a body (an active record's).
+    const packed = (next.body === null) === (current.body === null) ? current.state : packState(state, next.body);
+    if (next.body !== current.body) this.newVersion(recordId, current, packed, next, position);
   }
 
   /** Closes the record's current version at `position` and opens the next there, with its rows. */
@@ -223,7 +224,7 @@ function packState(state: StartedRecord, body: string | null): string {
 function unpackState(packed: string, body: string | null): RecordState {
   const state = JSON.parse(packed) as StartedRecord;
   if (body === null) return state;
-  const { occurredOn, summary, sources } = JSON.parse(body) as Pick<Fact, 'occurredOn' | 'summary' | 'sources'>;
+  const { occurredOn, summary, sources } = factFieldsOfBody(body);
   return { ...state, fact: { ...state.fact, occurredOn, summary, sources } };
 }
 
