@@ -123,6 +123,7 @@ export class Timelines implements OnApplicationBootstrap, BeforeApplicationShutd
     const models = this.live();
     this.mode = modeOf(models.db).kind === 'indexed' ? 'live' : 'loading';
     this.projector = new Projector(this.store, models.writer, {
+      bulk: () => this.mode === 'loading',
       onCommitted: (before, after) => this.publish(models.reader, before, after),
       // A fresh file is bulk loaded: its reads' indexes are built once it has caught up.
       onCaughtUp: async () => {

@@ -11,6 +11,7 @@ import { positionToString } from '../../store/event-store';
 import { close, discard, openRebuild, promote, type ReadModels } from '../read-model/files';
 import { Projector } from '../projector';
 import { finishBulkLoad } from '../read-model/bulk-load';
+import { modeOf } from '../read-model/schema';
 
 export interface RebuildStatus {
   readonly state: 'running' | 'done' | 'failed';
@@ -157,6 +158,7 @@ export async function rebuildReadModels(store: EventStore, dataDir: string, opti
 
 function rebuildingProjector(store: EventStore, models: ReadModels, onProgress?: (position: Position) => void): Projector {
   return new Projector(store, models.writer, {
+    bulk: () => modeOf(models.db).kind === 'bulk',
     retry: false,
     quiet: true,
     onCommitted: onProgress && ((_, after) => onProgress(after)),
