@@ -10,7 +10,7 @@ import type { EventStore, Position } from '../../store/event-store';
 import { positionToString } from '../../store/event-store';
 import { close, discard, openRebuild, promote, type ReadModels } from '../read-model/files';
 import { Projector } from '../projector';
-import { finishBulkLoad } from '../read-model/bulk-load';
+import { BackgroundSync, finishBulkLoad } from '../read-model/bulk-load';
 import { modeOf } from '../read-model/schema';
 
 export interface RebuildStatus {
@@ -157,10 +157,15 @@ export async function rebuildReadModels(store: EventStore, dataDir: string, opti
 }
 
 function rebuildingProjector(store: EventStore, models: ReadModels, onProgress?: (position: Position) => void): Projector {
+  const bulk = () => modeOf(models.db).kind === 'bulk';
+  const sync = new BackgroundSync(models.file);
   return new Projector(store, models.writer, {
-    bulk: () => modeOf(models.db).kind === 'bulk',
+    bulk,
     retry: false,
     quiet: true,
-    onCommitted: onProgress && ((_, after) => onProgress(after)),
+    onCommitted: (_, after) => {
+      if (bulk()) sync.nudge();
+      onProgress?.(after);
+    },
   }).start();
 }
