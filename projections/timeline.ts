@@ -46,28 +46,44 @@ export interface Participation {
 
 /** How each country takes part in a fact; a country may appear more than once, in several roles. */
 export function participations(type: FactType, fact: Fact): Participation[] {
-  const listed = as('participant', ...fact.countries.map((country) => ({ country })));
+  const found: Participation[] = [];
+  const add = (role: Role, party: { readonly country: CountryCode } | undefined): void => {
+    if (party) found.push({ country: party.country, role });
+  };
   // RecordState keeps the type beside an untyped fact; the record fold keeps them matched.
   switch (type) {
     case 'MonumentAnnounced': {
       const f = fact as FactsByType['MonumentAnnounced'];
-      return [...as('actor', f.announcedBy), ...as('host', f.monument.place, f.announcedAt), ...listed];
+      add('actor', f.announcedBy);
+      add('host', f.monument.place);
+      add('host', f.announcedAt);
+      break;
     }
     case 'VisitMade': {
       const f = fact as FactsByType['VisitMade'];
-      return [...as('actor', f.visitor), ...as('host', f.site), ...as('participant', ...(f.delegation ?? [])), ...listed];
+      add('actor', f.visitor);
+      add('host', f.site);
+      for (const delegate of f.delegation ?? []) add('participant', delegate);
+      break;
     }
     case 'WreathSent': {
       const f = fact as FactsByType['WreathSent'];
-      return [...as('actor', f.sender), ...as('host', f.site), ...as('participant', f.deliveredBy), ...listed];
+      add('actor', f.sender);
+      add('host', f.site);
+      add('participant', f.deliveredBy);
+      break;
     }
     case 'StatementIssued': {
       const f = fact as FactsByType['StatementIssued'];
-      return [...as('actor', f.speaker), ...as('host', f.place), ...listed];
+      add('actor', f.speaker);
+      add('host', f.place);
+      break;
     }
     default:
       return unreachable(type);
   }
+  for (const country of fact.countries) found.push({ country, role: 'participant' });
+  return found;
 }
 
 /**
@@ -75,18 +91,7 @@ export function participations(type: FactType, fact: Fact): Participation[] {
  * A retracted record, or none, yields nothing: the timelines drop it.
  */
 export function countryEntries(record: RecordState, anchors: AnchorLookup): ReadonlyMap<CountryCode, TimelineEntry> {
-  if (record.status !== 'active') return new Map();
-  const roles = rolesByCountry(participations(record.type, record.fact));
-  const countries = [...roles.keys()].sort();
-  return new Map(
-    countries.map((country) => [
-      country,
-      entry(record, anchors, countries, {
-        roles: [...(roles.get(country) ?? [])].sort(),
-        counterparts: countries.filter((other) => other !== country),
-      }),
-    ]),
-  );
+  return recordEntries(record, anchors).countries;
 }
 
 export interface AnniversaryEntry {
@@ -102,12 +107,44 @@ export interface AnniversaryEntry {
  * anniversary timeline of that anchor, though its country entries still list the commemoration.
  */
 export function anniversaryEntries(record: RecordState, anchors: AnchorLookup): AnniversaryEntry[] {
-  if (record.status !== 'active') return [];
-  const countries = [...rolesByCountry(participations(record.type, record.fact)).keys()].sort();
-  const seenFromAnchor = entry(record, anchors, countries, { roles: [], counterparts: countries });
-  return seenFromAnchor.commemorates
-    .filter(({ years }) => years >= 1)
-    .map(({ anchorId, years }) => ({ anchorId, years, entry: seenFromAnchor }));
+  return recordEntries(record, anchors).anniversaries;
+}
+
+/** Every entry a record yields: what countryEntries and anniversaryEntries answer, worked out once. */
+export interface RecordEntries {
+  readonly countries: ReadonlyMap<CountryCode, TimelineEntry>;
+  readonly anniversaries: AnniversaryEntry[];
+}
+
+const NO_ENTRIES: RecordEntries = { countries: new Map(), anniversaries: [] };
+
+/**
+ * Both kinds of entries of a record at once. The parts every entry shares (the countries taking
+ * part, the commemorations) are worked out once, and the entries share them by reference.
+ */
+export function recordEntries(record: RecordState, anchors: AnchorLookup): RecordEntries {
+  if (record.status !== 'active') return NO_ENTRIES;
+  const roles = rolesByCountry(participations(record.type, record.fact));
+  const countries = [...roles.keys()].sort();
+  const commemorates = commemorations(record.fact, anchors);
+  const byCountry = new Map<CountryCode, TimelineEntry>();
+  for (const country of countries) {
+    byCountry.set(
+      country,
+      entry(record, countries, commemorates, {
+        roles: [...(roles.get(country) ?? [])].sort(),
+        counterparts: countries.filter((other) => other !== country),
+      }),
+    );
+  }
+  const anniversaries: AnniversaryEntry[] = [];
+  let seenFromAnchor: TimelineEntry | undefined;
+  for (const { anchorId, years } of commemorates) {
+    if (years < 1) continue;
+    seenFromAnchor ??= entry(record, countries, commemorates, { roles: [], counterparts: countries });
+    anniversaries.push({ anchorId, years, entry: seenFromAnchor });
+  }
+  return { countries: byCountry, anniversaries };
 }
 
 export interface TimelineFilter {
@@ -159,8 +196,8 @@ type StartedRecord = Exclude<RecordState, { status: 'none' }>;
 
 function entry(
   record: StartedRecord,
-  anchors: AnchorLookup,
   countries: readonly CountryCode[],
+  commemorates: readonly Commemoration[],
   pointOfView: Pick<TimelineEntry, 'roles' | 'counterparts'>,
 ): TimelineEntry {
   const { fact } = record;
@@ -172,7 +209,7 @@ function entry(
     roles: pointOfView.roles,
     countries,
     counterparts: pointOfView.counterparts,
-    commemorates: commemorations(fact, anchors),
+    commemorates,
     sources: fact.sources,
     revision: record.revision,
   };
@@ -184,10 +221,13 @@ function entry(
  * in a replay cut at a moment that has a record's event but not its anchor's (clocks disagree).
  */
 function commemorations(fact: Fact, anchors: AnchorLookup): Commemoration[] {
-  return [...new Set(fact.commemorates)].flatMap((anchorId) => {
+  const found: Commemoration[] = [];
+  if (fact.commemorates.length === 0) return found;
+  for (const anchorId of new Set(fact.commemorates)) {
     const anchor = anchors(anchorId);
-    return anchor ? [{ anchorId, years: anniversaryYears(fact.occurredOn, anchor.date) }] : [];
-  });
+    if (anchor) found.push({ anchorId, years: anniversaryYears(fact.occurredOn, anchor.date) });
+  }
+  return found;
 }
 
 function rolesByCountry(parts: readonly Participation[]): Map<CountryCode, Set<Role>> {
@@ -195,9 +235,6 @@ function rolesByCountry(parts: readonly Participation[]): Map<CountryCode, Set<R
   for (const { country, role } of parts) roles.set(country, (roles.get(country) ?? new Set<Role>()).add(role));
   return roles;
 }
-
-const as = (role: Role, ...parties: ReadonlyArray<{ readonly country: CountryCode } | undefined>): Participation[] =>
-  parties.flatMap((party) => (party ? [{ country: party.country, role }] : []));
 
 function unreachable(type: never): never {
   throw new Error(`unhandled fact type ${String(type)}`);

@@ -19,6 +19,16 @@ export interface ProjectorOptions {
    */
   readonly batchSize?: number;
   readonly maxBatchSize?: number;
+  /**
+   * Whether the read models are being bulk loaded (a fresh file, unindexed): then batches grow to
+   * 2,000 events and may hold the event loop for half a second. Reads answer slowly meanwhile
+   * anyway (nothing is indexed), and each commit rewrites the pages of the random-order indexes
+   * the projector keeps (a record's current version, the anchors' records) and the tables' last
+   * pages: four times fewer commits write 12% less in all (1.14 GB against 1.30 GB for 200,000
+   * events; 4,000 saved little more, 1.07 GB, and held twice the events in memory, which is near
+   * its bound at 1,000,000 events).
+   */
+  readonly bulk?: () => boolean;
   /** Called after each commit, with the checkpoint before and after it. */
   readonly onCommitted?: (before: Position | undefined, after: Position) => void;
   /** Awaited, with nothing written meanwhile, whenever the projector has caught up with the log. */
@@ -38,6 +48,9 @@ const DEFAULT_BATCH = 100;
 const DEFAULT_MAX_BATCH = 500;
 /** How long one transaction may hold the event loop, roughly. */
 const BATCH_BUDGET_MS = 100;
+/** The same while bulk loading. */
+const BULK_MAX_BATCH = 2000;
+const BULK_BUDGET_MS = 500;
 const FIRST_RETRY_MS = 100;
 const LAST_RETRY_MS = 10_000;
 
@@ -142,9 +155,13 @@ export class Projector {
   }
 
   private resize(applied: number, ms: number): void {
-    const { batchSize = DEFAULT_BATCH, maxBatchSize = Math.max(batchSize, DEFAULT_MAX_BATCH) } = this.options;
-    if (applied === this.batchSize && ms < BATCH_BUDGET_MS / 2) this.batchSize = Math.min(maxBatchSize, this.batchSize * 2);
-    else if (ms > BATCH_BUDGET_MS * 2) this.batchSize = Math.max(batchSize, Math.floor(this.batchSize / 2));
+    const bulk = this.options.bulk?.() ?? false;
+    const { batchSize = DEFAULT_BATCH } = this.options;
+    const maxBatchSize = bulk ? BULK_MAX_BATCH : (this.options.maxBatchSize ?? Math.max(batchSize, DEFAULT_MAX_BATCH));
+    const budget = bulk ? BULK_BUDGET_MS : BATCH_BUDGET_MS;
+    if (applied === this.batchSize && ms < budget / 2) this.batchSize = Math.min(maxBatchSize, this.batchSize * 2);
+    else if (ms > budget * 2) this.batchSize = Math.max(batchSize, Math.floor(this.batchSize / 2));
+    this.batchSize = Math.min(this.batchSize, Math.max(batchSize, maxBatchSize)); // out of bulk, back under the usual cap
   }
 
   private committed(before: Position | undefined, after: Position): void {

@@ -11,7 +11,7 @@ import { close, openLive, type ReadModels } from './read-model/files';
 import { claimReadModels, type Claim } from './read-model/keeper';
 import type { TimelineChange, TimelineReader } from './read-model/reader';
 import { Projector } from './projector';
-import { finishBulkLoad } from './read-model/bulk-load';
+import { BackgroundSync, finishBulkLoad } from './read-model/bulk-load';
 import { modeOf } from './read-model/schema';
 import { Rebuild, type RebuildStatus } from './rebuilding/rebuild';
 
@@ -126,8 +126,13 @@ export class Timelines implements OnApplicationBootstrap, BeforeApplicationShutd
   private follow(): void {
     const models = this.live();
     this.mode = modeOf(models.db).kind === 'indexed' ? 'live' : 'loading';
+    const sync = new BackgroundSync(models.file);
     this.projector = new Projector(this.store, models.writer, {
-      onCommitted: (before, after) => this.publish(models.reader, before, after),
+      bulk: () => this.mode === 'loading',
+      onCommitted: (before, after) => {
+        if (this.mode === 'loading') sync.nudge();
+        this.publish(models.reader, before, after);
+      },
       // A fresh file is bulk loaded: its reads' indexes are built once it has caught up.
       onCaughtUp: async () => {
         if (this.mode === 'live') return;

@@ -4,7 +4,7 @@
 import { replayArchive } from '../../projections/replay';
 import { anniversaryEntries, countryEntries, type AnchorLookup } from '../../projections/timeline';
 import { anchorStream } from '../../src/domain/events';
-import { dayNumber, entryJson, recordVersion, type StartedRecord } from '../../src/timelines/read-model/record-version';
+import { dayNumber, entryJson, factFieldsOfBody, recordVersion, type StartedRecord } from '../../src/timelines/read-model/record-version';
 import { decodeCursor, encodeCursor, queryDigest } from '../../src/timelines/reading/cursor';
 import { parseExactInstant, parseInstant } from '../../src/timelines/instants';
 import { AnswerMemo } from '../../src/timelines/reading/memo';
@@ -33,6 +33,14 @@ describe('a record version, given the seed reports', () => {
       const expected = anniversaryEntries(state, anchors);
       expect(version.anniversaries.map(({ anchorId, years }) => [anchorId, years])).toEqual(expected.map(({ anchorId, years }) => [anchorId, years]));
       version.anniversaries.forEach((row, i) => expect(JSON.parse(entryJson(version.body!, row))).toEqual(JSON.parse(JSON.stringify(expected[i].entry))));
+    }
+  });
+
+  it("gives back the fact's own fields from a body, whatever its text holds", () => {
+    const tricky = { ...records[0], fact: { ...records[0].fact, summary: 'said ,"countries":["XX"] and ,"revision":9 \\"', sources: [{ publisher: ',"sources":', title: '"}', url: 'https://example.org/a,"revision":1' }] } } as StartedRecord;
+    for (const state of [...records, tricky]) {
+      const { occurredOn, summary, sources } = state.fact;
+      expect(factFieldsOfBody(recordVersion(state, anchors).body!)).toEqual({ occurredOn, summary, sources });
     }
   });
 

@@ -2,9 +2,9 @@
 // (countryEntries, anniversaryEntries) so that the tables and a replay cannot disagree about an
 // entry; this file only decides how an entry is laid out in rows. Pure.
 
-import { FACT_TYPES, type CountryCode } from '../../domain/events';
+import { FACT_TYPES, type CountryCode, type Fact } from '../../domain/events';
 import { firstDay, lastDay } from '../../domain/partial-date';
-import { anniversaryEntries, countryEntries, type AnchorLookup, type TimelineEntry } from '../../../projections/timeline';
+import { recordEntries, type AnchorLookup, type TimelineEntry } from '../../../projections/timeline';
 import type { RecordState } from '../../../projections/record';
 
 /** A record that has started (its fact is recorded): the only kind that has versions. */
@@ -38,14 +38,14 @@ export interface RecordVersion {
 
 export function recordVersion(state: StartedRecord, anchors: AnchorLookup): RecordVersion {
   const sortDay = dayNumber(firstDay(state.fact.occurredOn));
-  const byCountry = countryEntries(state, anchors);
-  const marks = anniversaryEntries(state, anchors);
+  const { countries: byCountry, anniversaries: marks } = recordEntries(state, anchors);
   const sample = byCountry.values().next().value ?? marks[0]?.entry;
   if (sample === undefined) return { sortDay, body: null, countries: [], anniversaries: [] };
   const last = dayNumber(lastDay(sample.occurredOn));
   const type = FACT_TYPES.indexOf(sample.type);
-  const countries = [...byCountry].map(([country, entry]) => ({ country, lastDay: last, type, ...pointOfView(entry) }));
-  const anniversaries = marks.map(({ anchorId, years, entry }) => ({ anchorId, years, ...pointOfView(entry) }));
+  const countries: CountryRow[] = [];
+  for (const [country, entry] of byCountry) countries.push({ country, lastDay: last, type, roles: rolesJson(entry.roles), counterparts: JSON.stringify(entry.counterparts) });
+  const anniversaries = marks.map(({ anchorId, years, entry }) => ({ anchorId, years, roles: rolesJson(entry.roles), counterparts: JSON.stringify(entry.counterparts) }));
   return { sortDay, body: bodyOf(sample), countries, anniversaries };
 }
 
@@ -92,10 +92,19 @@ function bodyOf(entry: TimelineEntry): string {
   return JSON.stringify(shared);
 }
 
-const pointOfView = (entry: TimelineEntry): PointOfView => ({
-  roles: rolesJson(entry.roles),
-  counterparts: JSON.stringify(entry.counterparts),
-});
+/**
+ * The fact's own fields that a body carries as they are (occurredOn, summary, sources), read back
+ * without parsing the rest of it. Sound because bodyOf writes the keys in a fixed order and a
+ * quote cannot appear unescaped inside a JSON string: `,"countries":` first occurs where summary
+ * ends, then `,"sources":` where sources begins, and `,"revision":` (the last key) where it ends.
+ */
+export function factFieldsOfBody(body: string): Pick<Fact, 'occurredOn' | 'summary' | 'sources'> {
+  const from = body.indexOf(',"occurredOn":');
+  const to = body.indexOf(',"countries":', from);
+  const sources = body.indexOf(',"sources":', to);
+  const end = body.lastIndexOf(',"revision":');
+  return JSON.parse(`{${body.slice(from + 1, to)}${body.slice(sources, end)}}`) as Pick<Fact, 'occurredOn' | 'summary' | 'sources'>;
+}
 
 // A handful of role sets exist ([], ["actor"], ["actor", "host"], ...): each serialised once.
 const ROLES_JSON = new Map<string, string>();

@@ -21,7 +21,7 @@
 import type Database from 'better-sqlite3';
 
 /** Bumped whenever the tables or what goes into them change: an older file is rebuilt. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** `valid_to` of a version that still holds: SQLite's largest integer, beyond any log position. */
 export const END = 2n ** 63n - 1n;
@@ -50,7 +50,8 @@ const TABLES = `
 
   -- Every version of every record, in log order: ids count from 1 with no gaps, and grow with
   -- valid_from, so the versions after a position are found by bisecting the ids. state is the folded
-  -- record as of this version, what the next correction applies to; body is the entry it yields
+  -- record as of this version, what the next correction applies to, without the fact's fields that
+  -- body carries as they are (see packState in writer.ts); body is the entry it yields
   -- without a point of view, NULL when it yields none (a retracted record); rows sums up its scope
   -- rows for the change feed: [["KP", roles, counterparts], ["cpv-entry", 70, roles, counterparts]].
   CREATE TABLE IF NOT EXISTS record_versions (

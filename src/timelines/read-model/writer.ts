@@ -17,7 +17,8 @@ import { evolveRecord, initialRecordState, type RecordState } from '../../../pro
 import type { AnchorLookup } from '../../../projections/timeline';
 import { parseInstant } from '../instants';
 import { END, PROJECTION } from './schema';
-import { recordVersion, rowSummariesJson, type RecordVersion, type StartedRecord } from './record-version';
+import { GroupedInserts } from './grouped-inserts';
+import { factFieldsOfBody, recordVersion, rowSummariesJson, type RecordVersion, type StartedRecord } from './record-version';
 
 /** A record's newest version, as the writer needs it. */
 interface CurrentVersion {
@@ -41,14 +42,6 @@ function prepare(db: Database.Database) {
     ),
     closeVersion: db.prepare<[bigint, bigint]>('UPDATE record_versions SET valid_to = ? WHERE id = ?'),
     lastVersion: db.prepare<[], bigint>('SELECT coalesce(max(id), 0) FROM record_versions').pluck().safeIntegers(true),
-    insertCountry: db.prepare<[string, number, bigint, bigint, number, number, bigint, string, string]>(
-      `INSERT INTO country_entries (country, sort_day, created_position, valid_from, last_day, type, version, roles, counterparts)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    insertAnniversary: db.prepare<[string, number, number, bigint, bigint, bigint, string, string]>(
-      `INSERT INTO anniversary_entries (anchor_id, years, sort_day, created_position, valid_from, version, roles, counterparts)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
     link: db.prepare<[string, string]>('INSERT OR IGNORE INTO record_anchors (anchor_id, record_id) VALUES (?, ?)'),
     unlink: db.prepare<[string, string]>('DELETE FROM record_anchors WHERE anchor_id = ? AND record_id = ?'),
     linked: db.prepare<[string], string>('SELECT record_id FROM record_anchors WHERE anchor_id = ?').pluck(),
@@ -60,9 +53,6 @@ function prepare(db: Database.Database) {
       `INSERT INTO anchor_versions (anchor_id, valid_from, valid_to, revision, data) VALUES (?, ?, ${END}, ?, ?)`,
     ),
     lastRecordedMs: db.prepare<[], number | null>('SELECT max(recorded_ms) FROM event_times').pluck(),
-    saveTime: db.prepare<[number, bigint]>(
-      'INSERT INTO event_times (recorded_ms, position) VALUES (?, ?) ON CONFLICT (recorded_ms) DO UPDATE SET position = excluded.position',
-    ),
     checkpoint: db.prepare<[string], bigint>('SELECT position FROM checkpoints WHERE projection = ?').pluck().safeIntegers(true),
     saveCheckpoint: db.prepare<[string, bigint]>(
       'INSERT INTO checkpoints (projection, position) VALUES (?, ?) ON CONFLICT (projection) DO UPDATE SET position = excluded.position',
@@ -70,8 +60,26 @@ function prepare(db: Database.Database) {
   };
 }
 
+/** The rows no query reads while a batch is applied, inserted many at a time. */
+function groupedInserts(db: Database.Database) {
+  return {
+    countries: new GroupedInserts(
+      db,
+      'country_entries (country, sort_day, created_position, valid_from, last_day, type, version, roles, counterparts)',
+      9,
+    ),
+    anniversaries: new GroupedInserts(
+      db,
+      'anniversary_entries (anchor_id, years, sort_day, created_position, valid_from, version, roles, counterparts)',
+      8,
+    ),
+    times: new GroupedInserts(db, 'event_times (recorded_ms, position)', 2, 'ON CONFLICT (recorded_ms) DO UPDATE SET position = excluded.position'),
+  };
+}
+
 export class TimelineWriter {
   private readonly sql: ReturnType<typeof prepare>;
+  private readonly rows: ReturnType<typeof groupedInserts>;
   private readonly applyAll: Database.Transaction<(events: readonly StoredEvent[]) => void>;
   /** The anchors as they stand: few, and read for every record event. */
   private anchors = new Map<string, DefinedAnchor>();
@@ -84,6 +92,7 @@ export class TimelineWriter {
 
   constructor(db: Database.Database) {
     this.sql = prepare(db);
+    this.rows = groupedInserts(db);
     this.applyAll = db.transaction((events: readonly StoredEvent[]) => this.applyInTransaction(events));
     this.load();
   }
@@ -102,6 +111,7 @@ export class TimelineWriter {
     try {
       this.applyAll(events);
     } catch (error) {
+      for (const rows of Object.values(this.rows)) rows.clear();
       this.load();
       throw error;
     }
@@ -126,7 +136,8 @@ export class TimelineWriter {
       if (anchor) this.applyToAnchor(event.stream.slice(ANCHOR_STREAM_PREFIX.length), anchor, event.position);
       times.set(this.recordedMs(event), event.position);
     }
-    for (const [ms, position] of times) this.sql.saveTime.run(ms, position);
+    for (const [ms, position] of times) this.rows.times.add(ms, position);
+    for (const rows of Object.values(this.rows)) rows.flush();
     const last = events[events.length - 1].position;
     this.sql.saveCheckpoint.run(PROJECTION, last);
     this.position = last;
@@ -135,11 +146,12 @@ export class TimelineWriter {
   private applyToRecord(recordId: string, event: RecordEvent, stored: StoredEvent): void {
     // The first event of a stream has nothing before it: no need to look.
     const current = stored.revision === 0 ? undefined : this.sql.current.get(recordId);
-    const before: RecordState = current ? (JSON.parse(current.state) as RecordState) : initialRecordState();
+    const before: RecordState = current ? unpackState(current.state, current.body) : initialRecordState();
     const after = evolveRecord(before, event);
     // A correction or retraction without its fact (cannot happen through the API) changes nothing.
     if (after === before || after.status === 'none') return;
-    this.newVersion(recordId, current, JSON.stringify(after), recordVersion(after, this.lookup), stored.position);
+    const next = recordVersion(after, this.lookup);
+    this.newVersion(recordId, current, packState(after, next.body), next, stored.position);
     this.relink(recordId, before, after);
   }
 
@@ -159,8 +171,11 @@ export class TimelineWriter {
   private rederive(recordId: string, position: Position): void {
     const current = this.sql.current.get(recordId);
     if (!current) return;
-    const next = recordVersion(JSON.parse(current.state) as StartedRecord, this.lookup);
-    if (next.body !== current.body) this.newVersion(recordId, current, current.state, next, position);
+    const state = unpackState(current.state, current.body) as StartedRecord;
+    const next = recordVersion(state, this.lookup);
+    // The same state, stored the same way while both versions have a body (an active record's).
+    const packed = (next.body === null) === (current.body === null) ? current.state : packState(state, next.body);
+    if (next.body !== current.body) this.newVersion(recordId, current, packed, next, position);
   }
 
   /** Closes the record's current version at `position` and opens the next there, with its rows. */
@@ -170,10 +185,10 @@ export class TimelineWriter {
     const created = current?.created_position ?? position;
     const id = (this.lastVersion += 1n);
     for (const row of next.countries) {
-      this.sql.insertCountry.run(row.country, next.sortDay, created, position, row.lastDay, row.type, id, row.roles, row.counterparts);
+      this.rows.countries.add(row.country, next.sortDay, created, position, row.lastDay, row.type, id, row.roles, row.counterparts);
     }
     for (const row of next.anniversaries) {
-      this.sql.insertAnniversary.run(row.anchorId, row.years, next.sortDay, created, position, id, row.roles, row.counterparts);
+      this.rows.anniversaries.add(row.anchorId, row.years, next.sortDay, created, position, id, row.roles, row.counterparts);
     }
     this.sql.insertVersion.run(id, recordId, created, current?.id ?? null, position, rowSummariesJson(next), state, next.body);
   }
@@ -192,6 +207,25 @@ export class TimelineWriter {
     if (ms !== undefined && (this.lastRecordedMs === undefined || ms > this.lastRecordedMs)) this.lastRecordedMs = ms;
     return this.lastRecordedMs ?? Number.MIN_SAFE_INTEGER;
   }
+}
+
+/**
+ * A version's folded state as stored. The fields of the fact that its entry's body carries as they
+ * are (occurredOn, summary, sources: most of a fact's text) are left out when there is a body and
+ * read back from it: they would double what a version writes.
+ */
+function packState(state: StartedRecord, body: string | null): string {
+  if (body === null) return JSON.stringify(state);
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { occurredOn, summary, sources, ...rest } = state.fact;
+  return JSON.stringify({ ...state, fact: rest });
+}
+
+function unpackState(packed: string, body: string | null): RecordState {
+  const state = JSON.parse(packed) as StartedRecord;
+  if (body === null) return state;
+  const { occurredOn, summary, sources } = factFieldsOfBody(body);
+  return { ...state, fact: { ...state.fact, occurredOn, summary, sources } };
 }
 
 const NONE: ReadonlySet<string> = new Set();

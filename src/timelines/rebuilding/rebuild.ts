@@ -10,8 +10,9 @@ import type { EventStore, Position } from '../../store/event-store';
 import { positionToString } from '../../store/event-store';
 import { close, discard, openRebuild, promote, type ReadModels } from '../read-model/files';
 import { Projector } from '../projector';
-import { finishBulkLoad } from '../read-model/bulk-load';
+import { BackgroundSync, finishBulkLoad } from '../read-model/bulk-load';
 import { claimReadModels } from '../read-model/keeper';
+import { modeOf } from '../read-model/schema';
 
 export interface RebuildStatus {
   readonly state: 'running' | 'done' | 'failed';
@@ -166,9 +167,15 @@ async function rebuildAside(store: EventStore, dataDir: string, options: Offline
 }
 
 function rebuildingProjector(store: EventStore, models: ReadModels, onProgress?: (position: Position) => void): Projector {
+  const bulk = () => modeOf(models.db).kind === 'bulk';
+  const sync = new BackgroundSync(models.file);
   return new Projector(store, models.writer, {
+    bulk,
     retry: false,
     quiet: true,
-    onCommitted: onProgress && ((_, after) => onProgress(after)),
+    onCommitted: (_, after) => {
+      if (bulk()) sync.nudge();
+      onProgress?.(after);
+    },
   }).start();
 }
