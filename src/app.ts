@@ -5,6 +5,7 @@
 
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { LogController } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
@@ -26,8 +27,8 @@ export async function createApp(config: Config, store: EventStore, options: { qu
     bodyLimit: BODY_LIMIT,
     genReqId: requestId,
     loggerInstance: logger,
-    requestIdLogLabel: 'requestId',
-    disableRequestLogging: true, // one line per request, written when it is answered (below)
+    // One line per request, written when it is answered (below), labelled with its id.
+    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(effective, store, metrics, logger), adapter, {
     bufferLogs: true,
