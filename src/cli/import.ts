@@ -55,7 +55,7 @@ const BATCH_LINES = 1000;
  * (their ids are hashes), so a transaction rewrites index pages all over the file: the more
  * appends share one, the fewer times each page is written.
  */
-const APPLY_LINES = 2000;
+const APPLY_LINES = 1000;
 /** How many appends a store other than the embedded one is given at once. */
 const APPENDS_IN_FLIGHT = 256;
 /** How many bad lines are listed; the rest are counted. */
@@ -315,11 +315,14 @@ async function applyFile(path: string, facts: FileFacts, store: EventStore, opti
   };
   const report = progress('importing', facts.count);
   let done = 0;
+  // While one batch's appends commit (on the store's writer thread), the next is decided.
+  let landing: Promise<void> = Promise.resolve();
   for await (const batch of readLineBatches(path, APPLY_LINES)) {
-    await applyBatch(batch, state, false);
-    done += batch.length;
-    report.tick(done);
+    const lines = done + batch.length;
+    landing = (await applyBatch(batch, state, false, landing)).landing.then(() => report.tick(lines));
+    done = lines;
   }
+  await landing;
   report.finish(`${done} lines, ${state.appended} new events`);
   if (state.failures.length > 0) {
     // Only a change to the archive since the check can cause this; the rest of the file landed.
@@ -337,17 +340,23 @@ async function applyFile(path: string, facts: FileFacts, store: EventStore, opti
  * changed by another writer since it was read is tried again on its own, read afresh, as the
  * handler would; `retrying` says this is that second try.
  */
-async function applyBatch(texts: readonly Line[], state: ApplyState, retrying: boolean): Promise<void> {
+async function applyBatch(texts: readonly Line[], state: ApplyState, retrying: boolean, previous: Promise<void> = Promise.resolve()): Promise<{ landing: Promise<void> }> {
   const batch = new Batch(state);
   const planned: Planned[] = [];
+  // What the previous batch appends must have landed before this one reads the archive.
+  const landed = async () => {
+    await previous;
+    previous = Promise.resolve();
+  };
   for (let first = 0; first < texts.length; first += BATCH_LINES) {
     const lines = texts.slice(first, first + BATCH_LINES).map(({ number, text }) => ({ number, text, line: interpretLine(JSON.parse(text) as Record<string, unknown>) }));
-    await batch.read(lines);
+    await batch.read(lines, landed);
     for (const { number, text, line } of lines) {
       // A line that touches a stream the batch no longer knows (an exported event went to it)
       // waits for what is decided so far to land, then reads it again.
       const unknown = batch.unknownAmong(line);
       if (unknown.length > 0) {
+        await landed();
         await settle(planned.splice(0), state, retrying);
         await batch.readStreams(unknown);
       }
@@ -356,7 +365,11 @@ async function applyBatch(texts: readonly Line[], state: ApplyState, retrying: b
       planned.push({ number, text, ...(line.kind === 'event' ? { restoring: line.event.revision } : {}), ...decided });
     }
   }
-  await settle(planned, state, retrying);
+  // At most this batch is left landing while the caller decides the next one.
+  await landed();
+  const landing = settle(planned, state, retrying);
+  landing.catch(() => undefined); // the caller awaits it, and hears of a failure then
+  return { landing }; // not the promise itself, which the async function would wait for
 }
 
 function start(append: PlannedAppend, store: EventStore): void {
@@ -391,7 +404,7 @@ async function settle(planned: readonly Planned[], state: ApplyState, retrying: 
     }
   }
   // Each on its own and in file order, as the handlers would have met them.
-  for (const one of again) await applyBatch([one], state, true);
+  for (const one of again) await (await applyBatch([one], state, true)).landing;
 }
 
 function record(number: number, outcome: Outcome, state: ApplyState): void {
@@ -453,7 +466,7 @@ class Batch {
   constructor(private readonly state: ApplyState) {}
 
   /** Reads at once every stream the lines may need and the batch cannot know otherwise. */
-  async read(lines: readonly { line: ImportLine }[]): Promise<void> {
+  async read(lines: readonly { line: ImportLine }[], beforeReading: () => Promise<void>): Promise<void> {
     const streams = new Set<string>();
     for (const { line } of lines) {
       for (const stream of this.streamsOf(line)) {
@@ -466,7 +479,10 @@ class Batch {
         }
       }
     }
-    await this.readStreams([...streams].filter((stream) => !this.records.has(stream)));
+    const toRead = [...streams].filter((stream) => !this.records.has(stream));
+    if (toRead.length === 0) return;
+    await beforeReading();
+    await this.readStreams(toRead);
   }
 
   async readStreams(streams: readonly string[]): Promise<void> {

@@ -64,7 +64,7 @@ function program(): Command {
         const { importFile } = await import('./import');
         // A bulk import makes much short-lived garbage, which V8 would otherwise let the heap grow
         // to several times what is live before collecting: collect sooner, for a flat footprint.
-        setFlagsFromString('--heap-growing-percent=40');
+        setFlagsFromString('--heap-growing-percent=80');
         const report = await importFile(file, store);
         console.log(`imported ${report.lines} lines from ${file}: ${report.appended} new, ${report.unchanged} already there`);
       }),

@@ -132,7 +132,8 @@ describe('the batch import and the command handlers', () => {
     const run = String(++runs);
     const file = join(scratch, `${run}.ndjson`);
     writeFileSync(file, lines.join('\n') + '\n');
-    const [imported, handled] = [new EmbeddedEventStore(join(scratch, run, 'imported')), new EmbeddedEventStore(join(scratch, run, 'handled'))];
+    // The import as the build runs it: lone appends inline, batches on the writer thread.
+    const [imported, handled] = [new EmbeddedEventStore(join(scratch, run, 'imported'), { writer: 'adaptive' }), new EmbeddedEventStore(join(scratch, run, 'handled'))];
     try {
       await prepare?.(imported);
       await prepare?.(handled);
