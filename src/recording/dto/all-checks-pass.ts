@@ -70,6 +70,8 @@ function compileProperty(dto: Dto, property: string, metadatas: readonly Validat
     .filter((m) => m.type === ValidationTypes.CUSTOM_VALIDATION)
     .flatMap((m) => getMetadataStorage().getTargetValidatorConstraints(m.constraintCls).map((constraint) => ({ m, constraint })));
   if (constraints.some(({ constraint }) => constraint.async)) return NEVER;
+  // The constraint objects, fetched once: `instance` looks them up in a container at every read.
+  const checks = constraints.map(({ m, constraint }) => ({ m, validator: constraint.instance }));
   const nests = metadatas.some((m) => m.type === ValidationTypes.NESTED_VALIDATION);
   const nestedType = nests ? typeMetadata.findTypeMetadata(dto, property)?.typeFunction() : undefined;
   if (nests && nestedType === undefined) return NEVER;
@@ -78,10 +80,11 @@ function compileProperty(dto: Dto, property: string, metadatas: readonly Validat
     const value = object[property];
     for (const condition of conditions) if (!condition(object, value)) return true;
     if (required && (value === undefined || value === null)) return false;
-    for (const { m, constraint } of constraints) {
+    for (const { m, validator } of checks) {
       const args: ValidationArguments = { targetName: dto.name, property, object, value, constraints: m.constraints };
-      const passes = (item: unknown) => constraint.instance.validate(item, args) === true;
-      if (m.each && Array.isArray(value) ? !value.every(passes) : !passes(value)) return false;
+      if (m.each && Array.isArray(value)) {
+        for (const item of value) if (validator.validate(item, args) !== true) return false;
+      } else if (validator.validate(value, args) !== true) return false;
     }
     return nestedType === undefined || value === undefined || nestedPasses(nestedType, value);
   };
