@@ -319,7 +319,7 @@ async function applyFile(path: string, facts: FileFacts, store: EventStore, opti
   let landing: Promise<void> = Promise.resolve();
   for await (const batch of readLineBatches(path, APPLY_LINES)) {
     const lines = done + batch.length;
-    landing = (await applyBatch(batch, state, false, landing)).landing.then(() => report.tick(lines));
+    landing = awaitedLater((await applyBatch(batch, state, false, landing)).landing.then(() => report.tick(lines)));
     done = lines;
   }
   await landing;
@@ -367,15 +367,22 @@ async function applyBatch(texts: readonly Line[], state: ApplyState, retrying: b
   }
   // At most this batch is left landing while the caller decides the next one.
   await landed();
-  const landing = settle(planned, state, retrying);
-  landing.catch(() => undefined); // the caller awaits it, and hears of a failure then
-  return { landing }; // not the promise itself, which the async function would wait for
+  // Not the promise itself, which the async function would wait for.
+  return { landing: awaitedLater(settle(planned, state, retrying)) };
 }
 
 function start(append: PlannedAppend, store: EventStore): void {
-  append.started = store.append(append.stream, append.events, append.expected);
-  append.started.catch(() => undefined); // answered in settle
+  append.started = awaitedLater(store.append(append.stream, append.events, append.expected)); // answered in settle
   append.events = [];
+}
+
+/**
+ * A promise that is awaited only after other work: handled meanwhile, so that a failure is not
+ * taken for an unhandled rejection (which would end the process) before its awaiter hears of it.
+ */
+function awaitedLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }
 
 /** Makes the planned appends, then counts and reports each line's outcome. */

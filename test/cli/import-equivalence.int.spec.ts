@@ -228,6 +228,34 @@ describe('the batch import and the command handlers', () => {
     expect(comparable(imported)).toEqual(comparable(handled));
   }, 60_000);
 
+  it('stop at a write that fails, with its reason, while later batches were being decided', async () => {
+    const file = join(scratch, 'failing.ndjson');
+    writeFileSync(file, richFile().join('\n') + '\n');
+    const store = new EmbeddedEventStore(join(scratch, 'failing'), { writer: 'adaptive' });
+    let appends = 0;
+    // The store as the import sees it, but its disk fills up in the second batch.
+    const failing = new Proxy(store, {
+      get(target, property) {
+        if (property === 'append') {
+          return (...args: Parameters<EventStore['append']>) => (++appends > 1500 ? Promise.reject(new Error('disk full')) : target.append(...args));
+        }
+        const value: unknown = Reflect.get(target, property);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      await expect(importFile(file, failing, { runId: RUN, now: () => NOW, recordedBy: BY })).rejects.toThrow('disk full');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      await store.close();
+    }
+  }, 60_000);
+
   it('refuse the same lines when checked, importing nothing', async () => {
     const lines = [
       line({ kind: 'visits', key: 'v', body: { ...visit(), commemorates: ['nowhere'] } }),
