@@ -261,9 +261,9 @@ export class EmbeddedEventStore implements EventStore {
     });
   }
 
+  /** A lone append commits at once on this thread; a batch goes to the writer thread, if any. */
   private writerFor(batch: readonly PendingAppend[]): LogWriter {
-    if (this.thread === undefined) return this.inline!;
-    return batch.length === 1 && this.inline !== undefined ? this.inline : this.thread;
+    return (batch.length === 1 ? (this.inline ?? this.thread) : (this.thread ?? this.inline))!;
   }
 
   private async commit(batch: PendingAppend[]): Promise<void> {

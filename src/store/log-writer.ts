@@ -231,6 +231,9 @@ export type FromWriter =
 
 const COMPILED_THREAD = join(__dirname, 'log-writer-thread.js');
 
+/** Whether this is the build, where the writer thread starts in a moment (from sources it must compile first). */
+export const runningFromBuild = (): boolean => existsSync(COMPILED_THREAD);
+
 // From TypeScript sources (the tests) there is no compiled thread to start: the thread compiles
 // its own sources on the way in, with the compiler the project builds with.
 const FROM_SOURCES = `
@@ -248,13 +251,10 @@ const FROM_SOURCES = `
 const THREAD_LIMITS = { maxYoungGenerationSizeMb: 4 };
 
 function startThread(file: string, busyTimeoutMs: number): Worker {
-  if (existsSync(COMPILED_THREAD)) return new Worker(COMPILED_THREAD, { workerData: { file, busyTimeoutMs }, resourceLimits: THREAD_LIMITS });
+  if (runningFromBuild()) return new Worker(COMPILED_THREAD, { workerData: { file, busyTimeoutMs }, resourceLimits: THREAD_LIMITS });
   const entry = join(__dirname, 'log-writer-thread.ts');
   return new Worker(FROM_SOURCES, { eval: true, workerData: { file, busyTimeoutMs, entry }, resourceLimits: THREAD_LIMITS });
 }
-
-/** Whether this is the build, where the writer thread starts in a moment (from sources it must compile first). */
-export const runningFromBuild = (): boolean => existsSync(COMPILED_THREAD);
 
 /**
  * The committer on a worker thread. One batch is in flight at a time; the store gathers the next
