@@ -5,9 +5,7 @@
 // EmbeddedStoreOptions.writer).
 
 import Database from 'better-sqlite3';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { isBuilt, ThreadService } from '../threads';
 import type { ExpectedRevision, Position } from './event-store';
 
 /** An event ready for its INSERT: serialised once, on the caller's side. */
@@ -222,94 +220,29 @@ export class InlineLogWriter implements LogWriter {
   }
 }
 
-/** Messages between the store and its writer thread. */
-export type ToWriter = { readonly batch: readonly AppendRequest[] } | { readonly close: true };
-export type FromWriter =
-  | { readonly outcomes: AppendOutcome[] }
-  | { readonly failure: { readonly message: string; readonly code?: string } }
-  | { readonly closed: true };
-
-const COMPILED_THREAD = join(__dirname, 'log-writer-thread.js');
-
 /** Whether this is the build, where the writer thread starts in a moment (from sources it must compile first). */
-export const runningFromBuild = (): boolean => existsSync(COMPILED_THREAD);
-
-// From TypeScript sources (the tests) there is no compiled thread to start: the thread compiles
-// its own sources on the way in, with the compiler the project builds with.
-const FROM_SOURCES = `
-  const { readFileSync } = require('node:fs');
-  const ts = require('typescript');
-  require.extensions['.ts'] = (module, file) => {
-    const options = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true };
-    module._compile(ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions: options, fileName: file }).outputText, file);
-  };
-  require(require('node:worker_threads').workerData.entry);
-`;
+export const runningFromBuild = (): boolean => isBuilt(__dirname, 'log-writer-thread');
 
 // The thread holds nothing for long but a batch at a time: a small young generation keeps the
 // memory it takes from the process small (V8's default would let it grow by tens of MB).
 const THREAD_LIMITS = { maxYoungGenerationSizeMb: 4 };
 
-function startThread(file: string, busyTimeoutMs: number): Worker {
-  if (runningFromBuild()) return new Worker(COMPILED_THREAD, { workerData: { file, busyTimeoutMs }, resourceLimits: THREAD_LIMITS });
-  const entry = join(__dirname, 'log-writer-thread.ts');
-  return new Worker(FROM_SOURCES, { eval: true, workerData: { file, busyTimeoutMs, entry }, resourceLimits: THREAD_LIMITS });
-}
-
 /**
  * The committer on a worker thread. One batch is in flight at a time; the store gathers the next
- * while the disk syncs this one. The thread keeps the process alive only while a batch is in flight.
+ * while the disk syncs this one.
  */
 export class ThreadLogWriter implements LogWriter {
-  private readonly worker: Worker;
-  private waiting: { resolve: (outcomes: AppendOutcome[]) => void; reject: (error: unknown) => void } | undefined;
-  private closing: (() => void) | undefined;
-  private failed: Error | undefined;
+  private readonly thread: ThreadService<readonly AppendRequest[], AppendOutcome[]>;
 
   constructor(file: string, busyTimeoutMs: number) {
-    this.worker = startThread(file, busyTimeoutMs);
-    this.worker.unref();
-    this.worker.on('message', (message: FromWriter) => this.receive(message));
-    this.worker.on('error', (error) => this.fail(error));
-    this.worker.on('exit', () => this.fail(new Error('the event store writer stopped')));
+    this.thread = new ThreadService(__dirname, 'log-writer-thread', { file, busyTimeoutMs }, THREAD_LIMITS, 'the event store writer');
   }
 
   commit(batch: readonly AppendRequest[]): Promise<AppendOutcome[]> {
-    if (this.failed) return Promise.reject(this.failed);
-    if (this.waiting) return Promise.reject(new Error('a batch is already being committed'));
-    return new Promise((resolve, reject) => {
-      this.waiting = { resolve, reject };
-      this.worker.ref();
-      this.worker.postMessage({ batch } satisfies ToWriter);
-    });
+    return this.thread.ask(batch);
   }
 
   close(): Promise<void> {
-    if (this.failed) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.closing = resolve;
-      this.worker.ref();
-      this.worker.postMessage({ close: true } satisfies ToWriter);
-    });
-  }
-
-  private receive(message: FromWriter): void {
-    if ('closed' in message) {
-      this.failed = new Error('the event store is closed');
-      this.closing?.();
-      return;
-    }
-    const waiting = this.waiting;
-    this.waiting = undefined;
-    this.worker.unref();
-    if ('outcomes' in message) waiting?.resolve(message.outcomes);
-    else waiting?.reject(Object.assign(new Error(message.failure.message), { code: message.failure.code }));
-  }
-
-  private fail(error: Error): void {
-    this.failed ??= error;
-    this.waiting?.reject(error);
-    this.waiting = undefined;
-    this.closing?.();
+    return this.thread.close();
   }
 }

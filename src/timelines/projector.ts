@@ -6,7 +6,8 @@
 
 import { Logger } from '@nestjs/common';
 import type { EventStore, Position, Subscription } from '../store/event-store';
-import type { TimelineWriter } from './read-model/writer';
+import type { ReadModelWriter } from './read-model/writing';
+import type { Step } from './read-model/steps';
 import { batches, nextTurn } from './batches';
 
 export interface ProjectorOptions {
@@ -72,7 +73,7 @@ export class Projector {
 
   constructor(
     private readonly store: EventStore,
-    private readonly writer: TimelineWriter,
+    private readonly writer: ReadModelWriter,
     private readonly options: ProjectorOptions = {},
   ) {
     this.batchSize = options.batchSize ?? DEFAULT_BATCH;
@@ -129,29 +130,45 @@ export class Projector {
     }
   }
 
-  /** Follows the log from the checkpoint until stopped or the subscription ends. */
+  /**
+   * Follows the log from the checkpoint until stopped or the subscription ends. While one batch
+   * commits (on the writer's thread, if it has one), the next is read and prepared.
+   */
   private async follow(): Promise<void> {
+    this.writer.reset(); // what was prepared past the checkpoint before a failure is gone
     const subscription = this.store.subscribeToAll({ after: this.writer.checkpoint });
     this.subscription = subscription;
+    let inFlight: Promise<void> | undefined;
     try {
       for await (const batch of batches(subscription, () => this.batchSize)) {
         if (this.stopped) return;
         if (batch.length === 0) {
+          await inFlight;
           await this.options.onCaughtUp?.();
           continue;
         }
-        const before = this.writer.checkpoint;
-        const started = performance.now();
-        this.writer.apply(batch);
-        this.resize(batch.length, performance.now() - started);
-        this.failure = undefined;
-        this.committed(before, this.writer.checkpoint!);
+        const steps = this.writer.prepare(batch);
+        await inFlight; // a failed batch fails this one too: it was prepared on top of it
+        inFlight = this.commit(steps);
+        // Its failure is met at the next await of it, maybe after the next batch is read.
+        inFlight.catch(() => undefined);
         // A backlog arrives without the event loop turning: let requests in between batches.
         await nextTurn();
       }
+      await inFlight;
     } finally {
+      await inFlight?.catch(() => undefined); // nothing is written once stop() has resolved
       await subscription.close();
     }
+  }
+
+  private async commit(steps: readonly Step[]): Promise<void> {
+    const before = this.writer.checkpoint;
+    const started = performance.now();
+    await this.writer.commit(steps);
+    this.resize(steps.length, performance.now() - started);
+    this.failure = undefined;
+    this.committed(before, this.writer.checkpoint!);
   }
 
   private resize(applied: number, ms: number): void {

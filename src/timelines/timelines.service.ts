@@ -64,8 +64,8 @@ export class Timelines implements OnApplicationBootstrap, BeforeApplicationShutd
     await this.projector?.stop();
   }
 
-  onApplicationShutdown(): void {
-    if (this.models) close(this.models);
+  async onApplicationShutdown(): Promise<void> {
+    if (this.models) await close(this.models);
     this.claim?.release();
   }
 

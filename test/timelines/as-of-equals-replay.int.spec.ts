@@ -16,6 +16,7 @@ import type { TimelineEntry } from '../../projections/timeline';
 import { close, openLive, type ReadModels } from '../../src/timelines/read-model/files';
 import { Projector } from '../../src/timelines/projector';
 import { finishBulkLoad } from '../../src/timelines/read-model/bulk-load';
+import type { WriterPlacement } from '../../src/timelines/read-model/writing';
 import { countryTimeline } from '../../src/timelines/reading/country-timeline';
 import { anchorAnniversaries, anniversaryCounts } from '../../src/timelines/reading/anniversaries';
 import { ProblemException } from '../../src/http/problem';
@@ -128,24 +129,41 @@ const histories = fc
 
 // ---- the read models over a history ----
 
-/**
- * Projects the events into fresh read models in batches of `batchSize`, then checks them: with
- * the reads' indexes built (as served), or as bulk loaded without them (the same answers, scanned).
- */
-async function withReadModels<T>(events: readonly StoredEvent[], batchSize: number, check: (log: StoredEvent[], models: ReadModels) => T, indexed = true): Promise<T> {
+interface Projecting {
+  /** Check with the reads' indexes built (as served), or as bulk loaded without them (the same answers, scanned). */
+  readonly indexed?: boolean;
+  /** Where the writer commits (see WriterPlacement); inline by default, as from sources. */
+  readonly placement?: WriterPlacement;
+  /** End the bulk load once this share of the log is projected, and project the rest live (the adaptive writer moves to its thread). */
+  readonly liveFrom?: number;
+}
+
+/** Projects the events into fresh read models in batches of `batchSize`, then checks them. */
+async function withReadModels<T>(
+  events: readonly StoredEvent[],
+  batchSize: number,
+  check: (log: StoredEvent[], models: ReadModels) => T,
+  { indexed = true, placement = 'inline', liveFrom }: Projecting = {},
+): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'annals-as-of-'));
   const store = new EmbeddedEventStore(dir);
-  const models = openLive(dir);
+  const models = openLive(dir, placement);
   try {
     const log = await appendLog(store, events);
-    const projector = new Projector(store, models.writer, { batchSize, maxBatchSize: batchSize, quiet: true }).start();
-    const head = await store.headPosition();
-    if (head !== undefined) await projector.reached(head);
-    await projector.stop();
+    const project = async (upTo: Position | undefined) => {
+      const projector = new Projector(store, models.writer, { batchSize, maxBatchSize: batchSize, quiet: true }).start();
+      if (upTo !== undefined) await projector.reached(upTo);
+      await projector.stop();
+    };
+    if (liveFrom !== undefined && log.length > 0) {
+      await project(log[Math.floor(liveFrom * (log.length - 1))].position);
+      await finishBulkLoad(models);
+    }
+    await project(await store.headPosition());
     if (indexed) await finishBulkLoad(models);
     return check(log, models);
   } finally {
-    close(models);
+    await close(models);
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -177,6 +195,31 @@ function anchorAnswer(models: ReadModels, anchorId: string, asOf: number | undef
 
 const instantsOf = (log: readonly StoredEvent[]) => log.map((event) => Date.parse(String(event.metadata['recordedAt'])));
 
+/** The read models' answers as of instants around the log's equal the pure replay's: country timelines page by page, anniversaries, counts. */
+function checkAsOf(log: StoredEvent[], models: ReadModels, limit: number, fractions: readonly number[]): void {
+  const times = log.length > 0 ? instantsOf(log) : [START];
+  const first = times[0];
+  const last = times[times.length - 1];
+  // Instants between and around the events, and the events' own (asOf includes its instant).
+  const instants: (number | undefined)[] = [undefined, ...fractions.map((f) => Math.round(first + f * (last - first))), ...times.slice(0, 3), times[times.length - 1] - 1];
+  for (const ms of instants) {
+    const asOf = ms === undefined ? undefined : new Date(ms).toISOString();
+    for (const country of COUNTRIES) {
+      const replayed = replayCountryTimeline(log, country, { asOf });
+      expect(allPages(models, country, ms, limit)).toEqual({ position: positionText(replayed.position), entries: asJson(replayed.entries) });
+    }
+    const summary = replayAnniversarySummary(log, { asOf });
+    expect(anniversaryCounts(models.reader, { asOf: ms })).toEqual(summary);
+    for (const anchorId of ANCHORS) {
+      const replayed = replayAnniversaries(log, anchorId, { asOf });
+      const expected = replayed.anchor === undefined
+        ? 'not found'
+        : { anchor: replayed.anchor, position: positionText(replayed.position), anniversaries: JSON.parse(JSON.stringify(replayed.anniversaries)) };
+      expect(anchorAnswer(models, anchorId, ms)).toEqual(expected);
+    }
+  }
+}
+
 describe('the read models as of an instant', () => {
   it('equal the pure replay of the log up to that instant: country timelines page by page, anniversaries, counts', async () => {
     await fc.assert(
@@ -187,31 +230,23 @@ describe('the read models as of an instant', () => {
         fc.array(fc.double({ min: -0.05, max: 1.05, noNaN: true }), { minLength: 1, maxLength: 5 }),
         fc.boolean(),
         async (events, batchSize, limit, fractions, indexed) =>
-        withReadModels(events, batchSize, (log, models) => {
-          const times = log.length > 0 ? instantsOf(log) : [START];
-          const first = times[0];
-          const last = times[times.length - 1];
-          // Instants between and around the events, and the events' own (asOf includes its instant).
-          const instants: (number | undefined)[] = [undefined, ...fractions.map((f) => Math.round(first + f * (last - first))), ...times.slice(0, 3), times[times.length - 1] - 1];
-          for (const ms of instants) {
-            const asOf = ms === undefined ? undefined : new Date(ms).toISOString();
-            for (const country of COUNTRIES) {
-              const replayed = replayCountryTimeline(log, country, { asOf });
-              expect(allPages(models, country, ms, limit)).toEqual({ position: positionText(replayed.position), entries: asJson(replayed.entries) });
-            }
-            const summary = replayAnniversarySummary(log, { asOf });
-            expect(anniversaryCounts(models.reader, { asOf: ms })).toEqual(summary);
-            for (const anchorId of ANCHORS) {
-              const replayed = replayAnniversaries(log, anchorId, { asOf });
-              const expected = replayed.anchor === undefined
-                ? 'not found'
-                : { anchor: replayed.anchor, position: positionText(replayed.position), anniversaries: JSON.parse(JSON.stringify(replayed.anniversaries)) };
-              expect(anchorAnswer(models, anchorId, ms)).toEqual(expected);
-            }
-          }
-        }, indexed),
+        withReadModels(events, batchSize, (log, models) => checkAsOf(log, models, limit, fractions), { indexed }),
       ),
       { numRuns: Number(process.env.PROPERTY_RUNS ?? 60) },
+    );
+  }, 120_000);
+
+  // The build's writer: inline while bulk loading, then on its thread, each side picking up
+  // the file from where the other left it; and the writer on its thread throughout.
+  it.each<[WriterPlacement, number | undefined]>([
+    ['adaptive', 0.5],
+    ['thread', undefined],
+  ])('equal the pure replay as well when the %s writer commits', async (placement, liveFrom) => {
+    await fc.assert(
+      fc.asyncProperty(histories, fc.integer({ min: 1, max: 7 }), fc.array(fc.double({ min: -0.05, max: 1.05, noNaN: true }), { minLength: 1, maxLength: 5 }), async (events, batchSize, fractions) =>
+        withReadModels(events, batchSize, (log, models) => checkAsOf(log, models, 3, fractions), { placement, liveFrom }),
+      ),
+      { numRuns: 5 },
     );
   }, 120_000);
 

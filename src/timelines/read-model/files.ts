@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TimelineReader } from './reader';
-import { TimelineWriter } from './writer';
+import { ReadModelWriter, type WriterPlacement } from './writing';
 import { modeOf, prepareSchema, schemaVersionOf, SCHEMA_VERSION } from './schema';
 import { bootId } from './bulk-load';
 
@@ -21,7 +21,7 @@ export interface ReadModels {
   readonly file: string;
   readonly db: Database.Database;
   readonly reader: TimelineReader;
-  readonly writer: TimelineWriter;
+  readonly writer: ReadModelWriter;
 }
 
 /**
@@ -29,52 +29,62 @@ export interface ReadModels {
  * or torn by a crash of the machine while it was bulk loaded, is dropped and projected again from
  * the start: the log is the source, the file only a cache of it.
  */
-export function openLive(dataDir: string): ReadModels {
+export function openLive(dataDir: string, placement?: WriterPlacement): ReadModels {
   const file = pathIn(dataDir, READ_MODELS_FILE);
   removeDatabase(pathIn(dataDir, REBUILD_FILE)); // an interrupted rebuild
   if (existsSync(file) && !isReusable(file)) removeDatabase(file);
-  return open(file);
+  return open(file, placement);
 }
 
 /** Opens an empty file for a rebuild, beside the live one. */
-export function openRebuild(dataDir: string): ReadModels {
+export function openRebuild(dataDir: string, placement?: WriterPlacement): ReadModels {
   const file = pathIn(dataDir, REBUILD_FILE);
   removeDatabase(file);
-  return open(file);
+  return open(file, placement);
 }
 
 /** Closes the read models, folding the WAL into the file so that it can be moved or dropped whole. */
-export function close(models: ReadModels): void {
-  if (!models.db.open) return;
-  models.db.pragma('journal_mode = DELETE');
-  models.db.close();
+export async function close(models: ReadModels): Promise<void> {
+  await models.writer.close();
+  closeFile(models);
 }
 
 /** Drops a rebuild that will not be promoted. */
-export function discard(models: ReadModels): void {
+export async function discard(models: ReadModels): Promise<void> {
+  await models.writer.close();
   if (models.db.open) models.db.close();
   removeDatabase(models.file);
 }
 
 /**
- * Puts a rebuilt file in the live one's place and opens it there; synchronous, so no request is
- * served in between. Both are closed first with their WALs folded in: SQLite finds a WAL by the
- * database's name, and a stale one must never meet the new file.
+ * Puts a rebuilt file in the live one's place and opens it there. Once their writers have
+ * stopped, the rest is synchronous, so no request is served in between. Both files are closed
+ * first with their WALs folded in: SQLite finds a WAL by the database's name, and a stale one
+ * must never meet the new file.
  */
-export function promote(dataDir: string, rebuilt: ReadModels, live?: ReadModels): ReadModels {
-  close(rebuilt);
-  if (live) close(live);
+export async function promote(dataDir: string, rebuilt: ReadModels, live?: ReadModels): Promise<ReadModels> {
+  await rebuilt.writer.close();
+  await live?.writer.close();
+  closeFile(rebuilt);
+  if (live) closeFile(live);
   const file = pathIn(dataDir, READ_MODELS_FILE);
   removeSidecars(file);
   renameSync(rebuilt.file, file);
   return open(file);
 }
 
-function open(file: string): ReadModels {
+/** The main connection's part of closing: the writer's connection (on its thread, maybe) must be closed first. */
+function closeFile(models: ReadModels): void {
+  if (!models.db.open) return;
+  models.db.pragma('journal_mode = DELETE');
+  models.db.close();
+}
+
+function open(file: string, placement?: WriterPlacement): ReadModels {
   const db = new Database(file);
   try {
     prepareSchema(db, bootId());
-    return { file, db, reader: new TimelineReader(db), writer: new TimelineWriter(db) };
+    return { file, db, reader: new TimelineReader(db), writer: new ReadModelWriter(db, file, placement) };
   } catch (error) {
     db.close();
     throw error;

@@ -114,3 +114,22 @@ function rolesJson(roles: readonly string[]): string {
   if (json === undefined) ROLES_JSON.set(key, (json = JSON.stringify(roles)));
   return json;
 }
+
+/**
+ * A version's folded state as stored. The fields of the fact that its entry's body carries as they
+ * are (occurredOn, summary, sources: most of a fact's text) are left out when there is a body and
+ * read back from it: they would double what a version writes.
+ */
+export function packState(state: StartedRecord, body: string | null): string {
+  if (body === null) return JSON.stringify(state);
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { occurredOn, summary, sources, ...rest } = state.fact;
+  return JSON.stringify({ ...state, fact: rest });
+}
+
+export function unpackState(packed: string, body: string | null): RecordState {
+  const state = JSON.parse(packed) as StartedRecord;
+  if (body === null) return state;
+  const { occurredOn, summary, sources } = factFieldsOfBody(body);
+  return { ...state, fact: { ...state.fact, occurredOn, summary, sources } };
+}

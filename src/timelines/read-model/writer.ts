@@ -1,6 +1,8 @@
-// The write side of the timelines' read models: applies a batch of log events in one SQLite
-// transaction that also moves the checkpoint, so each event takes effect exactly once, whatever
-// crashes when. The projections' pure folds decide every state and entry; this only stores them.
+// The write side of the timelines' read models: applies a batch of steps (log events, some with
+// their outcome worked out ahead, see steps.ts) in one SQLite transaction that also moves the
+// checkpoint, so each event takes effect exactly once, whatever crashes when. The projections'
+// pure folds decide every state and entry; this only stores them. It runs wherever the file is
+// written: on the caller's thread, or on a thread of its own (writer-thread.ts).
 
 import type Database from 'better-sqlite3';
 import {
@@ -11,14 +13,15 @@ import {
   type AnchorEvent,
   type RecordEvent,
 } from '../../domain/events';
-import type { Position, StoredEvent } from '../../store/event-store';
+import type { Position } from '../../store/event-store';
 import { evolveAnchor, initialAnchorState, type AnchorState } from '../../../projections/anchor';
 import { evolveRecord, initialRecordState, type RecordState } from '../../../projections/record';
 import type { AnchorLookup } from '../../../projections/timeline';
 import { parseInstant } from '../instants';
 import { END, PROJECTION } from './schema';
 import { GroupedInserts } from './grouped-inserts';
-import { factFieldsOfBody, recordVersion, rowSummariesJson, type RecordVersion, type StartedRecord } from './record-version';
+import { packState, recordVersion, rowSummariesJson, unpackState, type RecordVersion, type StartedRecord } from './record-version';
+import type { FirstVersion, Step } from './steps';
 
 /** A record's newest version, as the writer needs it. */
 interface CurrentVersion {
@@ -28,7 +31,7 @@ interface CurrentVersion {
   readonly body: string | null;
 }
 
-type DefinedAnchor = Extract<AnchorState, { status: 'defined' }>;
+export type DefinedAnchor = Extract<AnchorState, { status: 'defined' }>;
 
 function prepare(db: Database.Database) {
   return {
@@ -45,9 +48,6 @@ function prepare(db: Database.Database) {
     link: db.prepare<[string, string]>('INSERT OR IGNORE INTO record_anchors (anchor_id, record_id) VALUES (?, ?)'),
     unlink: db.prepare<[string, string]>('DELETE FROM record_anchors WHERE anchor_id = ? AND record_id = ?'),
     linked: db.prepare<[string], string>('SELECT record_id FROM record_anchors WHERE anchor_id = ?').pluck(),
-    currentAnchors: db.prepare<[], { anchor_id: string; revision: number; data: string }>(
-      `SELECT anchor_id, revision, data FROM anchor_versions WHERE valid_to = ${END}`,
-    ),
     closeAnchor: db.prepare<[bigint, string]>(`UPDATE anchor_versions SET valid_to = ? WHERE anchor_id = ? AND valid_to = ${END}`),
     insertAnchor: db.prepare<[string, bigint, number, string]>(
       `INSERT INTO anchor_versions (anchor_id, valid_from, valid_to, revision, data) VALUES (?, ?, ${END}, ?, ?)`,
@@ -80,7 +80,7 @@ function groupedInserts(db: Database.Database) {
 export class TimelineWriter {
   private readonly sql: ReturnType<typeof prepare>;
   private readonly rows: ReturnType<typeof groupedInserts>;
-  private readonly applyAll: Database.Transaction<(events: readonly StoredEvent[]) => void>;
+  private readonly applyAll: Database.Transaction<(steps: readonly Step[]) => void>;
   /** The anchors as they stand: few, and read for every record event. */
   private anchors = new Map<string, DefinedAnchor>();
   private readonly lookup: AnchorLookup = (anchorId) => this.anchors.get(anchorId)?.anchor;
@@ -90,10 +90,10 @@ export class TimelineWriter {
   private lastVersion = 0n;
   private position: Position | undefined;
 
-  constructor(db: Database.Database) {
+  constructor(private readonly db: Database.Database) {
     this.sql = prepare(db);
     this.rows = groupedInserts(db);
-    this.applyAll = db.transaction((events: readonly StoredEvent[]) => this.applyInTransaction(events));
+    this.applyAll = db.transaction((steps: readonly Step[]) => this.applyInTransaction(steps));
     this.load();
   }
 
@@ -103,13 +103,13 @@ export class TimelineWriter {
   }
 
   /**
-   * Applies the events, which follow the checkpoint in log order, in one transaction with the
+   * Applies the steps, which follow the checkpoint in log order, in one transaction with the
    * new checkpoint. If it throws, nothing of the batch is kept, in the file or in memory.
    */
-  apply(events: readonly StoredEvent[]): void {
-    if (events.length === 0) return;
+  apply(steps: readonly Step[]): void {
+    if (steps.length === 0) return;
     try {
-      this.applyAll(events);
+      this.applyAll(steps);
     } catch (error) {
       for (const rows of Object.values(this.rows)) rows.clear();
       this.load();
@@ -119,39 +119,46 @@ export class TimelineWriter {
 
   /** What the file holds, read again: at start, and after a batch rolled back. */
   private load(): void {
-    this.anchors = new Map(
-      this.sql.currentAnchors.all().map((row) => [row.anchor_id, { status: 'defined', revision: row.revision, anchor: JSON.parse(row.data) }]),
-    );
+    this.anchors = currentAnchors(this.db);
     this.lastRecordedMs = this.sql.lastRecordedMs.get() ?? undefined;
     this.lastVersion = this.sql.lastVersion.get() ?? 0n;
     this.position = this.sql.checkpoint.get(PROJECTION);
   }
 
-  private applyInTransaction(events: readonly StoredEvent[]): void {
+  private applyInTransaction(steps: readonly Step[]): void {
+    // Another connection (this writer's twin on the other thread) wrote since: start from the file.
+    if (this.sql.checkpoint.get(PROJECTION) !== this.position) this.load();
     const times = new Map<number, Position>();
-    for (const event of events) {
-      const record = asRecordEvent(event);
-      if (record) this.applyToRecord(event.stream.slice(RECORD_STREAM_PREFIX.length), record, event);
-      const anchor = asAnchorEvent(event);
-      if (anchor) this.applyToAnchor(event.stream.slice(ANCHOR_STREAM_PREFIX.length), anchor, event.position);
-      times.set(this.recordedMs(event), event.position);
+    for (const step of steps) {
+      if (step.first) this.applyFirst(step.stream.slice(RECORD_STREAM_PREFIX.length), step.first, step.position);
+      const record = asRecordEvent(step);
+      if (record) this.applyToRecord(step.stream.slice(RECORD_STREAM_PREFIX.length), record, step);
+      const anchor = asAnchorEvent(step);
+      if (anchor) this.applyToAnchor(step.stream.slice(ANCHOR_STREAM_PREFIX.length), anchor, step.position);
+      times.set(this.recordedMs(step), step.position);
     }
     for (const [ms, position] of times) this.rows.times.add(ms, position);
     for (const rows of Object.values(this.rows)) rows.flush();
-    const last = events[events.length - 1].position;
+    const last = steps[steps.length - 1].position;
     this.sql.saveCheckpoint.run(PROJECTION, last);
     this.position = last;
   }
 
-  private applyToRecord(recordId: string, event: RecordEvent, stored: StoredEvent): void {
+  /** A record's first event, whose version was worked out ahead: stored as it is. */
+  private applyFirst(recordId: string, first: FirstVersion, position: Position): void {
+    this.newVersion(recordId, undefined, first.state, first.version, position, first.summaries);
+    for (const anchorId of new Set(first.commemorates)) this.sql.link.run(anchorId, recordId);
+  }
+
+  private applyToRecord(recordId: string, event: RecordEvent, step: Step): void {
     // The first event of a stream has nothing before it: no need to look.
-    const current = stored.revision === 0 ? undefined : this.sql.current.get(recordId);
+    const current = step.revision === 0 ? undefined : this.sql.current.get(recordId);
     const before: RecordState = current ? unpackState(current.state, current.body) : initialRecordState();
     const after = evolveRecord(before, event);
     // A correction or retraction without its fact (cannot happen through the API) changes nothing.
     if (after === before || after.status === 'none') return;
     const next = recordVersion(after, this.lookup);
-    this.newVersion(recordId, current, packState(after, next.body), next, stored.position);
+    this.newVersion(recordId, current, packState(after, next.body), next, step.position);
     this.relink(recordId, before, after);
   }
 
@@ -179,7 +186,14 @@ export class TimelineWriter {
   }
 
   /** Closes the record's current version at `position` and opens the next there, with its rows. */
-  private newVersion(recordId: string, current: CurrentVersion | undefined, state: string, next: RecordVersion, position: Position): void {
+  private newVersion(
+    recordId: string,
+    current: CurrentVersion | undefined,
+    state: string,
+    next: RecordVersion,
+    position: Position,
+    summaries = rowSummariesJson(next),
+  ): void {
     if (current) this.sql.closeVersion.run(position, current.id);
     // The record keeps the position that created it: it orders the record among those of its day.
     const created = current?.created_position ?? position;
@@ -190,7 +204,7 @@ export class TimelineWriter {
     for (const row of next.anniversaries) {
       this.rows.anniversaries.add(row.anchorId, row.years, next.sortDay, created, position, id, row.roles, row.counterparts);
     }
-    this.sql.insertVersion.run(id, recordId, created, current?.id ?? null, position, rowSummariesJson(next), state, next.body);
+    this.sql.insertVersion.run(id, recordId, created, current?.id ?? null, position, summaries, state, next.body);
   }
 
   private relink(recordId: string, before: RecordState, after: RecordState): void {
@@ -202,30 +216,11 @@ export class TimelineWriter {
   }
 
   /** recordedAt, never earlier than an event's before it: an unreadable one counts as the one before. */
-  private recordedMs(event: StoredEvent): number {
-    const ms = parseInstant(event.metadata['recordedAt']);
+  private recordedMs(step: Step): number {
+    const ms = parseInstant(step.recordedAt);
     if (ms !== undefined && (this.lastRecordedMs === undefined || ms > this.lastRecordedMs)) this.lastRecordedMs = ms;
     return this.lastRecordedMs ?? Number.MIN_SAFE_INTEGER;
   }
-}
-
-/**
- * A version's folded state as stored. The fields of the fact that its entry's body carries as they
- * are (occurredOn, summary, sources: most of a fact's text) are left out when there is a body and
- * read back from it: they would double what a version writes.
- */
-function packState(state: StartedRecord, body: string | null): string {
-  if (body === null) return JSON.stringify(state);
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  const { occurredOn, summary, sources, ...rest } = state.fact;
-  return JSON.stringify({ ...state, fact: rest });
-}
-
-function unpackState(packed: string, body: string | null): RecordState {
-  const state = JSON.parse(packed) as StartedRecord;
-  if (body === null) return state;
-  const { occurredOn, summary, sources } = factFieldsOfBody(body);
-  return { ...state, fact: { ...state.fact, occurredOn, summary, sources } };
 }
 
 const NONE: ReadonlySet<string> = new Set();
@@ -242,8 +237,21 @@ const linkedAnchors = (state: RecordState): ReadonlySet<string> =>
 const RECORD_TYPES: ReadonlySet<string> = new Set(RECORD_EVENT_TYPES);
 const ANCHOR_TYPES: ReadonlySet<string> = new Set(ANCHOR_EVENT_TYPES);
 
-const asRecordEvent = (event: StoredEvent): RecordEvent | undefined =>
-  RECORD_TYPES.has(event.type) && event.stream.startsWith(RECORD_STREAM_PREFIX) ? ({ type: event.type, data: event.data } as RecordEvent) : undefined;
+// A step whose record version came worked out ahead carries no event data: nothing is left to derive.
+export const asRecordEvent = (step: Pick<Step, 'type' | 'stream' | 'data' | 'first'>): RecordEvent | undefined =>
+  !step.first && RECORD_TYPES.has(step.type) && step.stream.startsWith(RECORD_STREAM_PREFIX) ? ({ type: step.type, data: step.data } as RecordEvent) : undefined;
 
-const asAnchorEvent = (event: StoredEvent): AnchorEvent | undefined =>
-  ANCHOR_TYPES.has(event.type) && event.stream.startsWith(ANCHOR_STREAM_PREFIX) ? ({ type: event.type, data: event.data } as AnchorEvent) : undefined;
+export const asAnchorEvent = (step: Pick<Step, 'type' | 'stream' | 'data'>): AnchorEvent | undefined =>
+  ANCHOR_TYPES.has(step.type) && step.stream.startsWith(ANCHOR_STREAM_PREFIX) ? ({ type: step.type, data: step.data } as AnchorEvent) : undefined;
+
+/** The position the file's read models hold, undefined before the first event. */
+export const checkpointOf = (db: Database.Database): Position | undefined =>
+  db.prepare<[string], bigint>('SELECT position FROM checkpoints WHERE projection = ?').pluck().safeIntegers(true).get(PROJECTION);
+
+/** The anchors as the file holds them now, by id. */
+export function currentAnchors(db: Database.Database): Map<string, DefinedAnchor> {
+  const rows = db
+    .prepare<[], { anchor_id: string; revision: number; data: string }>(`SELECT anchor_id, revision, data FROM anchor_versions WHERE valid_to = ${END}`)
+    .all();
+  return new Map(rows.map((row) => [row.anchor_id, { status: 'defined', revision: row.revision, anchor: JSON.parse(row.data) }]));
+}

@@ -96,11 +96,11 @@ export class Rebuild {
       handedOver = true;
       if (live.position !== undefined) await projector.reached(live.position);
       await projector.stop();
-      this.live.promoted(promote(this.dataDir, rebuilt, live.models), live.position);
+      this.live.promoted(await promote(this.dataDir, rebuilt, live.models), live.position);
       this.finish('done');
     } catch (error) {
       await this.projector?.stop().catch(() => undefined);
-      discard(rebuilt);
+      await discard(rebuilt).catch(() => undefined);
       if (handedOver) this.live.resume();
       this.error = error;
       this.finish('failed');
@@ -157,11 +157,11 @@ async function rebuildAside(store: EventStore, dataDir: string, options: Offline
     await projector.stop();
     await finishBulkLoad(rebuilt);
     const position = rebuilt.writer.checkpoint;
-    close(promote(dataDir, rebuilt));
+    await close(await promote(dataDir, rebuilt));
     return position;
   } catch (error) {
     await projector.stop().catch(() => undefined);
-    discard(rebuilt);
+    await discard(rebuilt).catch(() => undefined);
     throw error;
   }
 }

@@ -1,0 +1,109 @@
+// Worker threads started from a module beside the caller: the compiled `.js` in the build, or,
+// from TypeScript sources (the tests), the `.ts`, which the thread compiles on the way in with the
+// compiler the project builds with.
+
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parentPort, Worker, type ResourceLimits } from 'node:worker_threads';
+
+const FROM_SOURCES = `
+  const { readFileSync } = require('node:fs');
+  const ts = require('typescript');
+  require.extensions['.ts'] = (module, file) => {
+    const options = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true };
+    module._compile(ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions: options, fileName: file }).outputText, file);
+  };
+  require(require('node:worker_threads').workerData.entry);
+`;
+
+/** Whether `name` (without extension) is compiled in `dir`: this is the build, where a thread starts in a moment. */
+export const isBuilt = (dir: string, name: string): boolean => existsSync(join(dir, `${name}.js`));
+
+/** Starts the thread whose entry is `<dir>/<name>`, with `workerData`. */
+export function startThread(dir: string, name: string, workerData: object, resourceLimits: ResourceLimits): Worker {
+  if (isBuilt(dir, name)) return new Worker(join(dir, `${name}.js`), { workerData, resourceLimits });
+  return new Worker(FROM_SOURCES, { eval: true, workerData: { ...workerData, entry: join(dir, `${name}.ts`) }, resourceLimits });
+}
+
+/** Messages between a thread's owner and the thread (see ThreadService, serveOnThread). */
+type ToThread<Request> = { readonly request: Request } | { readonly close: true };
+type FromThread<Answer> = { readonly answer: Answer } | { readonly failure: { readonly message: string; readonly code?: string } } | { readonly closed: true };
+
+/**
+ * A thread that answers one request at a time (the caller waits for each answer before asking
+ * again), with its failures as errors carrying their message and code. The thread keeps the
+ * process alive only while a request is in flight or it is closing.
+ */
+export class ThreadService<Request, Answer> {
+  private readonly worker: Worker;
+  private waiting: { resolve: (answer: Answer) => void; reject: (error: unknown) => void } | undefined;
+  private closing: (() => void) | undefined;
+  private failed: Error | undefined;
+
+  /** `what` names the thread in errors: "the event store writer". */
+  constructor(dir: string, name: string, workerData: object, resourceLimits: ResourceLimits, what: string) {
+    this.worker = startThread(dir, name, workerData, resourceLimits);
+    this.worker.unref();
+    this.worker.on('message', (message: FromThread<Answer>) => this.receive(message, what));
+    this.worker.on('error', (error) => this.fail(error));
+    this.worker.on('exit', () => this.fail(new Error(`${what} stopped`)));
+  }
+
+  ask(request: Request): Promise<Answer> {
+    if (this.failed) return Promise.reject(this.failed);
+    if (this.waiting) return Promise.reject(new Error('a request is already in flight'));
+    return new Promise((resolve, reject) => {
+      this.waiting = { resolve, reject };
+      this.worker.ref();
+      this.worker.postMessage({ request } satisfies ToThread<Request>);
+    });
+  }
+
+  close(): Promise<void> {
+    if (this.failed) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.closing = resolve;
+      this.worker.ref();
+      this.worker.postMessage({ close: true } satisfies ToThread<Request>);
+    });
+  }
+
+  private receive(message: FromThread<Answer>, what: string): void {
+    if ('closed' in message) {
+      this.failed = new Error(`${what} is closed`);
+      this.closing?.();
+      return;
+    }
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    this.worker.unref();
+    if ('answer' in message) waiting?.resolve(message.answer);
+    else waiting?.reject(Object.assign(new Error(message.failure.message), { code: message.failure.code }));
+  }
+
+  private fail(error: Error): void {
+    this.failed ??= error;
+    this.waiting?.reject(error);
+    this.waiting = undefined;
+    this.closing?.();
+  }
+}
+
+/** The thread's side of a ThreadService: answers each request with `handle`, and runs `close` when told to. */
+export function serveOnThread<Request, Answer>(handle: (request: Request) => Answer, close: () => void): void {
+  const port = parentPort!;
+  port.on('message', (message: ToThread<Request>) => {
+    if ('close' in message) {
+      close();
+      port.postMessage({ closed: true } satisfies FromThread<Answer>);
+      port.close();
+      return;
+    }
+    try {
+      port.postMessage({ answer: handle(message.request) } satisfies FromThread<Answer>);
+    } catch (error) {
+      const { message: text, code } = error as { message?: string; code?: string };
+      port.postMessage({ failure: { message: String(text ?? error), ...(typeof code === 'string' ? { code } : {}) } } satisfies FromThread<Answer>);
+    }
+  });
+}

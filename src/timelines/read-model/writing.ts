@@ -1,0 +1,128 @@
+// How the read models are written, from the thread that follows the log: it turns each batch of
+// events into steps (steps.ts) and hands them to the TimelineWriter, which commits them either
+// here (inline) or on its own thread. On its own thread the two cores share a catch-up, and the
+// event loop serving requests never waits on a transaction. The checkpoint here is what is
+// committed; a batch that fails leaves the file as it was, and the writing starts afresh from it.
+
+import type Database from 'better-sqlite3';
+import type { Position, StoredEvent } from '../../store/event-store';
+import { isBuilt, ThreadService } from '../../threads';
+import { modeOf, type Mode } from './schema';
+import { StepMaker, type Step } from './steps';
+import { checkpointOf, currentAnchors, TimelineWriter } from './writer';
+
+/**
+ * Where batches are committed: on the caller's thread, on a thread of the writer's own, or
+ * `adaptive`: inline while the file is bulk loaded (a catch-up: the main thread has little else to
+ * do, and a second heap would cost memory that a million events' load needs), on the thread from
+ * then on (live: each batch's SQLite work leaves the event loop that serves requests).
+ */
+export type WriterPlacement = 'inline' | 'thread' | 'adaptive';
+
+/** The build adapts; from sources (the tests) inline unless asked, as a thread would have to compile its sources first. */
+export const defaultPlacement = (): WriterPlacement => (isBuilt(__dirname, 'writer-thread') ? 'adaptive' : 'inline');
+
+/** The settings of the connection that writes, per mode: a bulk load writes without syncing (see schema.ts). */
+export function prepareWriterConnection(db: Database.Database): Mode['kind'] {
+  db.pragma('cache_size = -16384'); // 16 MiB: the indexes' hot pages; the OS caches the rest
+  db.pragma('wal_autocheckpoint = 10000'); // fewer, larger WAL checkpoints while catching up
+  const mode = modeOf(db).kind;
+  db.pragma(mode === 'bulk' ? 'synchronous = OFF' : 'synchronous = NORMAL');
+  return mode;
+}
+
+interface Committer {
+  commit(steps: readonly Step[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class ReadModelWriter {
+  private inline: Committer | undefined;
+  private thread: Committer | undefined;
+  private maker: StepMaker;
+  private committed: Position | undefined;
+
+  /** `db`: the main thread's connection to `file`, which this reads the file's state with. */
+  constructor(
+    private readonly db: Database.Database,
+    private readonly file: string,
+    private readonly placement: WriterPlacement = defaultPlacement(),
+  ) {
+    this.committed = checkpointOf(db);
+    this.maker = new StepMaker(currentAnchors(db));
+  }
+
+  /** The position of the last event committed; undefined before the first. */
+  get checkpoint(): Position | undefined {
+    return this.committed;
+  }
+
+  /**
+   * Works out on this thread what a batch of events, following the last batch prepared, will
+   * write. Commit the batches in the order they were prepared.
+   */
+  prepare(events: readonly StoredEvent[]): Step[] {
+    return this.maker.steps(events);
+  }
+
+  /** Commits a prepared batch in one transaction with its checkpoint; if it fails, nothing of it is kept. */
+  async commit(steps: readonly Step[]): Promise<void> {
+    if (steps.length === 0) return;
+    await this.committer().commit(steps);
+    this.committed = steps[steps.length - 1].position;
+  }
+
+  /** After a failed commit: forget what was prepared past the checkpoint, and prepare from the file's state. */
+  reset(): void {
+    this.committed = checkpointOf(this.db);
+    this.maker = new StepMaker(currentAnchors(this.db));
+  }
+
+  /** Ends the writing (and its thread): nothing may be committed after. */
+  async close(): Promise<void> {
+    await this.thread?.close();
+    await this.inline?.close();
+  }
+
+  /** Both committers keep the file's state in memory: each reloads it when it finds the other wrote since. */
+  private committer(): Committer {
+    const onThread = this.placement === 'thread' || (this.placement === 'adaptive' && modeOf(this.db).kind === 'indexed');
+    if (onThread) return (this.thread ??= new ThreadCommitter(this.file));
+    return (this.inline ??= new InlineCommitter(this.db));
+  }
+}
+
+class InlineCommitter implements Committer {
+  private readonly writer: TimelineWriter;
+
+  constructor(db: Database.Database) {
+    this.writer = new TimelineWriter(db);
+  }
+
+  async commit(steps: readonly Step[]): Promise<void> {
+    this.writer.apply(steps);
+  }
+
+  async close(): Promise<void> {}
+}
+
+// A batch holds at most a few thousand steps: a small young generation keeps the memory the
+// thread takes from the process small.
+const THREAD_LIMITS = { maxYoungGenerationSizeMb: 8 };
+
+/** The writer on its own thread (writer-thread.ts): one batch in flight at a time. */
+class ThreadCommitter implements Committer {
+  private readonly thread: ThreadService<readonly Step[], true>;
+
+  constructor(file: string) {
+    this.thread = new ThreadService(__dirname, 'writer-thread', { file }, THREAD_LIMITS, 'the read models writer');
+  }
+
+  async commit(steps: readonly Step[]): Promise<void> {
+    await this.thread.ask(steps);
+  }
+
+  close(): Promise<void> {
+    return this.thread.close();
+  }
+}
