@@ -16,7 +16,8 @@ import type { TimelineEntry } from '../../projections/timeline';
 import { close, openLive, type ReadModels } from '../../src/timelines/read-model/files';
 import { Projector } from '../../src/timelines/projector';
 import { finishBulkLoad } from '../../src/timelines/read-model/bulk-load';
-import type { WriterPlacement } from '../../src/timelines/read-model/writing';
+import type { ReadModelWriter, WriterPlacement } from '../../src/timelines/read-model/writing';
+import type { Step } from '../../src/timelines/read-model/steps';
 import { countryTimeline } from '../../src/timelines/reading/country-timeline';
 import { anchorAnniversaries, anniversaryCounts } from '../../src/timelines/reading/anniversaries';
 import { ProblemException } from '../../src/http/problem';
@@ -136,6 +137,22 @@ interface Projecting {
   readonly placement?: WriterPlacement;
   /** End the bulk load once this share of the log is projected, and project the rest live (the adaptive writer moves to its thread). */
   readonly liveFrom?: number;
+  /** Fail the commit of this batch (counting from 1) once, as a passing fault (a full disk, a lock) would. */
+  readonly failCommit?: number;
+}
+
+/** The writer, but its `failAt`th commit fails without writing: the projector must retry from the checkpoint. */
+function failingOnce(writer: ReadModelWriter, failAt: number): { writer: ReadModelWriter; commits: () => number } {
+  let commits = 0;
+  const commit = (steps: readonly Step[]) => (++commits === failAt ? Promise.reject(new Error('a passing fault')) : writer.commit(steps));
+  const proxy = new Proxy(writer, {
+    get: (target, property) => {
+      if (property === 'commit') return commit;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return { writer: proxy, commits: () => commits };
 }
 
 /** Projects the events into fresh read models in batches of `batchSize`, then checks them. */
@@ -143,15 +160,16 @@ async function withReadModels<T>(
   events: readonly StoredEvent[],
   batchSize: number,
   check: (log: StoredEvent[], models: ReadModels) => T,
-  { indexed = true, placement = 'inline', liveFrom }: Projecting = {},
+  { indexed = true, placement = 'inline', liveFrom, failCommit }: Projecting = {},
 ): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'annals-as-of-'));
   const store = new EmbeddedEventStore(dir);
   const models = openLive(dir, placement);
+  const writing = failCommit === undefined ? { writer: models.writer, commits: () => 0 } : failingOnce(models.writer, failCommit);
   try {
     const log = await appendLog(store, events);
     const project = async (upTo: Position | undefined) => {
-      const projector = new Projector(store, models.writer, { batchSize, maxBatchSize: batchSize, quiet: true }).start();
+      const projector = new Projector(store, writing.writer, { batchSize, maxBatchSize: batchSize, quiet: true }).start();
       if (upTo !== undefined) await projector.reached(upTo);
       await projector.stop();
     };
@@ -161,6 +179,7 @@ async function withReadModels<T>(
     }
     await project(await store.headPosition());
     if (indexed) await finishBulkLoad(models);
+    if (failCommit !== undefined) expect(writing.commits()).toBeGreaterThanOrEqual(Math.min(failCommit, Math.ceil(log.length / batchSize)));
     return check(log, models);
   } finally {
     await close(models);
@@ -249,6 +268,32 @@ describe('the read models as of an instant', () => {
       { numRuns: 5 },
     );
   }, 120_000);
+
+  // While one batch commits the next is prepared on top of it: when the first fails, the second
+  // must go too, and the projector start again from the file (anchors included).
+  it('equal the pure replay after a batch failed to commit and the projector retried', async () => {
+    await fc.assert(
+      fc.asyncProperty(histories, fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 6 }), async (events, batchSize, failCommit) =>
+        withReadModels(events, batchSize, (log, models) => checkAsOf(log, models, 3, [0.5]), { failCommit }),
+      ),
+      { numRuns: 25 },
+    );
+  }, 120_000);
+
+  it('keep a record at the anniversary it marked when the anchor was revised in the batch prepared after a failed one', async () => {
+    const record: Op = { op: 'record', type: 'VisitMade', occurredOn: '2020-10-25', actor: 'KP', host: 'CN', others: [], commemorates: ['cpv-entry'] };
+    const ops: Op[] = [
+      { op: 'anchor', anchor: 'cpv-entry', date: '1950-10-25', name: 'first name' },
+      record, // its batch fails, while the revision's is prepared
+      { op: 'anchor', anchor: 'cpv-entry', date: '1951', name: 'first name' },
+    ];
+    const events = history(ops, [1, 1, 1]);
+    await withReadModels(events, 1, (log, models) => {
+      checkAsOf(log, models, 3, [0.5]);
+      const asOfRecord = JSON.parse(anchorAnniversaries(models.reader, { anchorId: 'cpv-entry', asOf: Date.parse(String(log[1].metadata['recordedAt'])) }));
+      expect(asOfRecord.anniversaries.map((a: { years: number }) => a.years)).toEqual([70]);
+    }, { failCommit: 2 });
+  });
 
   it('with filters (from, to, types, counterpart), equal the replay with the same filters', async () => {
     const filters = fc.record(
