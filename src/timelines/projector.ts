@@ -15,8 +15,9 @@ export interface ProjectorOptions {
    * The most events applied in one transaction at first (100). While a backlog fills batches and
    * they commit quickly, the size doubles up to `maxBatchSize` (500): fewer, larger transactions
    * write each page of a random-order index once for many rows. A slow one halves it, so that no
-   * transaction holds the event loop (and the reads waiting on it) for long. The cap is low
-   * because a batch's events and what is derived from them are held in memory together.
+   * transaction holds the event loop (inline) or keeps the reads' new rows waiting (on the
+   * writer's thread) for long. The cap is low because a batch's events and what is derived from
+   * them are held in memory together, two batches at a time (one committing, one prepared).
    */
   readonly batchSize?: number;
   readonly maxBatchSize?: number;
@@ -47,7 +48,7 @@ export interface ProjectorFailure {
 
 const DEFAULT_BATCH = 100;
 const DEFAULT_MAX_BATCH = 500;
-/** How long one transaction may hold the event loop, roughly. */
+/** How long one transaction may take, roughly. */
 const BATCH_BUDGET_MS = 100;
 /** The same while bulk loading. */
 const BULK_MAX_BATCH = 2000;
