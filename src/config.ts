@@ -1,6 +1,6 @@
 // Configuration from the environment, checked once at start-up. Pure: the environment is an argument.
 
-import { LOG_LEVELS, type LogLevel } from './operations/logging';
+import { LOG_LEVELS, type LogLevel } from './operations/log-levels';
 
 export type Role = 'reader' | 'archivist' | 'admin';
 export const ROLES: readonly Role[] = ['reader', 'archivist', 'admin'];

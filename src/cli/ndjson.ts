@@ -10,9 +10,6 @@ export interface Line {
   readonly text: string;
 }
 
-/** Where lines end, as for node:readline: \r\n, \n, or a lone \r. */
-const LINE_END = /\r\n|\n|\r/g;
-
 /** The file's lines in batches of about `size` (a chunk's lines at a time), blank lines left out (they still count). */
 export async function* readLineBatches(path: string, size: number): AsyncGenerator<Line[]> {
   let number = 0;
@@ -24,13 +21,13 @@ export async function* readLineBatches(path: string, size: number): AsyncGenerat
   };
   for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 16 })) {
     const text = rest + (chunk as string);
-    LINE_END.lastIndex = 0;
+    const lineEnd = lineEnds(text);
     let start = 0;
-    for (let end = LINE_END.exec(text); end !== null; end = LINE_END.exec(text)) {
+    for (let end = lineEnd(0); end !== -1; end = lineEnd(start)) {
       // A \r at the very end may be the first half of a \r\n split across chunks.
-      if (end[0] === '\r' && end.index === text.length - 1) break;
-      take(text.slice(start, end.index));
-      start = end.index + end[0].length;
+      if (end === text.length - 1 && text.charCodeAt(end) === CR) break;
+      take(text.slice(start, end));
+      start = end + (text.charCodeAt(end) === CR && text.charCodeAt(end + 1) === LF ? 2 : 1);
     }
     rest = text.slice(start);
     if (batch.length >= size) {
@@ -40,6 +37,22 @@ export async function* readLineBatches(path: string, size: number): AsyncGenerat
   }
   if (rest.length > 0) take(rest.endsWith('\r') ? rest.slice(0, -1) : rest);
   if (batch.length > 0) yield batch;
+}
+
+const [CR, LF] = [13, 10];
+
+/**
+ * Where each line of `text` ends, from a given start: at a \n or a \r (lines end as for
+ * node:readline, at \r\n, \n or a lone \r), or -1. Found with indexOf, not a regular expression,
+ * whose every match would allocate an array: this runs for every line, twice per import.
+ */
+function lineEnds(text: string): (from: number) => number {
+  let cr = text.indexOf('\r');
+  return (from) => {
+    const lf = text.indexOf('\n', from);
+    if (cr !== -1 && cr < from) cr = text.indexOf('\r', from);
+    return cr !== -1 && (lf === -1 || cr < lf) ? cr : lf;
+  };
 }
 
 /** The file's lines one at a time. */

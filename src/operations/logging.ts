@@ -9,8 +9,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LoggerModule } from 'nestjs-pino';
 import { pino, type Logger } from 'pino';
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+import type { LogLevel } from './log-levels';
+
+export { LOG_LEVELS, type LogLevel } from './log-levels';
 
 /** The header a caller may name its request by; the server echoes the id it used. */
 export const REQUEST_ID_HEADER = 'x-request-id';

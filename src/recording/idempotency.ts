@@ -43,8 +43,7 @@ export function canonicalJson(value: unknown): string {
   }
   if (value !== null && typeof value === 'object') {
     const object = value as Record<string, unknown>;
-    // The default sort orders by UTF-16 code units, as comparing the strings with < does.
-    const keys = Object.keys(object).sort();
+    const keys = sortedKeys(object);
     let json = '{';
     for (const key of keys) {
       const field = object[key];
@@ -54,6 +53,23 @@ export function canonicalJson(value: unknown): string {
     return `${json}}`;
   }
   return JSON.stringify(value);
+}
+
+/**
+ * An object's keys by UTF-16 code units, as the default sort orders them (and as comparing the
+ * strings with < does). A request's objects have a handful of keys: sorted in place by insertion,
+ * as the default sort allocates work arrays at each call (a third of what a digest allocated).
+ */
+function sortedKeys(object: object): string[] {
+  const keys = Object.keys(object);
+  if (keys.length > 16) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i];
+    let j = i - 1;
+    for (; j >= 0 && keys[j] > key; j--) keys[j + 1] = keys[j];
+    keys[j + 1] = key;
+  }
+  return keys;
 }
 
 export function idempotencyFor(key: string, action: string, request: unknown): Idempotency {
