@@ -5,7 +5,7 @@
 // decided), and the batch's appends go to the store together, in file order, so that the
 // embedded store commits them in one transaction. Keys make a re-run append nothing.
 
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { anchorStream, FACT_KINDS, RECORD_STREAM_PREFIX, recordStream, type AnchorEvent, type Fact, type FactType, type RecordEvent } from '../domain/events';
 import { fail, type DomainError, type FieldError, type Result } from '../domain/errors';
@@ -45,6 +45,8 @@ export interface ImportOptions {
   readonly runId?: string;
   /** The clock for lines that are not backdated. */
   readonly now?: () => Date;
+  /** Called once the whole file has passed the check, before anything is applied. */
+  readonly onChecked?: (lines: number) => void | Promise<void>;
 }
 
 /** How many lines are checked together: the archive is read once for them all. */
@@ -70,10 +72,30 @@ const ERRORS_SHOWN = 50;
 
 export async function importFile(path: string, store: EventStore, options: ImportOptions = {}): Promise<ImportReport> {
   const facts = await checkFile(path, store);
+  await options.onChecked?.(facts.count);
   return applyFile(path, facts, store, options);
 }
 
-const batchesOf = (path: string): AsyncGenerator<Line[]> => readLineBatches(path, BATCH_LINES);
+/** Both passes read the file in the same batches, so that each can be told to be as checked. */
+const batchesOf = (path: string): AsyncGenerator<Line[]> => readLineBatches(path, APPLY_LINES);
+
+/**
+ * A batch's lines, numbers and text, digested: the apply pass trusts what the check passed only
+ * while the file reads the same, and a file edited (or replaced) between the passes must not get
+ * unchecked lines into the archive.
+ */
+function digestOf(batch: readonly Line[]): string {
+  const hash = createHash('sha256');
+  for (const { number, text } of batch) hash.update(`${number}\n${text}\n`);
+  return hash.digest('base64');
+}
+
+/** The file changed between the check and the apply pass: what was applied before the change stays. */
+export class FileChanged extends Error {
+  constructor(path: string, fromLine: number) {
+    super(`${path} changed after it was checked, at or after line ${fromLine}: the lines before it were imported, none after; import it again (keys keep a re-run from appending twice)`);
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // The check
@@ -90,6 +112,8 @@ interface FileFacts {
   readonly count: number;
   /** Keys of the file's facts whose record was already in the archive when checked. */
   readonly storedFactKeys: ReadonlySet<string>;
+  /** Each batch's digest, in file order (digestOf). */
+  readonly digests: readonly string[];
 }
 
 interface CheckState {
@@ -117,14 +141,16 @@ async function checkFile(path: string, store: EventStore): Promise<FileFacts> {
     badLines: 0,
   };
   const report = progress('checking', undefined);
+  const digests: string[] = [];
   for await (const batch of batchesOf(path)) {
+    digests.push(digestOf(batch));
     await checkBatch(batch, state, store);
     report.tick(state.count);
   }
   report.finish(`${state.count} lines, ${state.badLines} bad`);
   const { errors, badLines } = state;
   if (errors.length > 0) throw new ImportRefused(errors.slice(0, ERRORS_SHOWN), errors.length, badLines);
-  return { count: state.count, storedFactKeys: state.storedFactKeys };
+  return { count: state.count, storedFactKeys: state.storedFactKeys, digests };
 }
 
 /**
@@ -326,7 +352,14 @@ async function applyFile(path: string, facts: FileFacts, store: EventStore, opti
   // and queue up; the embedded store commits what queued in one transaction.
   let landing: Promise<void> = Promise.resolve();
   const unlanded: Promise<void>[] = [];
-  for await (const batch of readLineBatches(path, APPLY_LINES)) {
+  let checked = 0;
+  let nextLine = 1;
+  for await (const batch of batchesOf(path)) {
+    if (digestOf(batch) !== facts.digests[checked++]) {
+      await landing;
+      throw new FileChanged(path, batch[0].number);
+    }
+    nextLine = batch[batch.length - 1].number + 1;
     const lines = done + batch.length;
     landing = awaitedLater((await applyBatch(batch, state, false, landing)).landing.then(() => report.tick(lines)));
     unlanded.push(landing);
@@ -334,6 +367,7 @@ async function applyFile(path: string, facts: FileFacts, store: EventStore, opti
     done = lines;
   }
   await landing;
+  if (checked < facts.digests.length) throw new FileChanged(path, nextLine);
   report.finish(`${done} lines, ${state.appended} new events`);
   if (state.failures.length > 0) {
     // Only a change to the archive since the check can cause this; the rest of the file landed.

@@ -256,6 +256,39 @@ describe('the batch import and the command handlers', () => {
     }
   }, 60_000);
 
+  // The apply pass trusts what the check passed only while the file reads the same.
+  it.each([
+    ['a line made bad', (lines: string[]) => lines.map((text, i) => (i === 1700 ? text.replace('"CN"', '"cn"') : text))],
+    ['lines cut off', (lines: string[]) => lines.slice(0, 1700)],
+    ['lines added', (lines: string[]) => [...lines, line({ kind: 'visits', key: 'unchecked', body: { ...visit(), commemorates: ['nowhere'] } })]],
+  ])('stop where the file changed after the check (%s), importing nothing unchecked', async (_, change) => {
+    const file = join(scratch, 'changing.ndjson');
+    const lines = richFile();
+    writeFileSync(file, lines.join('\n') + '\n');
+    const store = new EmbeddedEventStore(join(scratch, 'changing'));
+    try {
+      const changed = change(lines);
+      const onChecked = () => writeFileSync(file, changed.join('\n') + '\n');
+      const error = (await importFile(file, store, { runId: RUN, now: () => NOW, recordedBy: BY, onChecked }).catch((e: unknown) => e)) as Error;
+      expect(error.message).toMatch(/changed after it was checked, at or after line \d+: the lines before it were imported, none after/);
+      const from = Number(/line (\d+)/.exec(error.message)![1]);
+      expect(from).toBeGreaterThan(1);
+      expect(from).toBeLessThanOrEqual(Math.min(lines.length, changed.length) + 1);
+      // Exactly the lines before it are in: each of them appended as the whole file's import would.
+      const reference = new EmbeddedEventStore(join(scratch, 'reference'));
+      try {
+        const before = join(scratch, 'before.ndjson');
+        writeFileSync(before, lines.slice(0, from - 1).join('\n') + '\n');
+        await importFile(before, reference, { runId: RUN, now: () => NOW, recordedBy: BY });
+        expect(comparable(await logOf(store))).toEqual(comparable(await logOf(reference)));
+      } finally {
+        await reference.close();
+      }
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+
   it('refuse the same lines when checked, importing nothing', async () => {
     const lines = [
       line({ kind: 'visits', key: 'v', body: { ...visit(), commemorates: ['nowhere'] } }),
