@@ -33,56 +33,85 @@ type FromThread<Answer> = { readonly answer: Answer } | { readonly failure: { re
  * A thread that answers one request at a time (the caller waits for each answer before asking
  * again), with its failures as errors carrying their message and code. The thread keeps the
  * process alive only while a request is in flight or it is closing.
+ *
+ * A thread that dies (a native crash, running out of its heap) fails the request in flight, and
+ * the next request starts a fresh thread: a server whose writer died would otherwise refuse every
+ * write until restarted. What the dead thread was doing is left to the caller, which knows
+ * whether its work may have landed (the store answers with the error; the projector resumes from
+ * the file's checkpoint).
  */
 export class ThreadService<Request, Answer> {
-  private readonly worker: Worker;
+  private worker: Worker | undefined;
   private waiting: { resolve: (answer: Answer) => void; reject: (error: unknown) => void } | undefined;
   private closing: (() => void) | undefined;
-  private failed: Error | undefined;
+  private closed = false;
+  private starts = 0;
 
   /** `what` names the thread in errors: "the event store writer". */
-  constructor(dir: string, name: string, workerData: object, resourceLimits: ResourceLimits, what: string) {
-    this.worker = startThread(dir, name, workerData, resourceLimits);
-    this.worker.unref();
-    this.worker.on('message', (message: FromThread<Answer>) => this.receive(message, what));
-    this.worker.on('error', (error) => this.fail(error));
-    this.worker.on('exit', () => this.fail(new Error(`${what} stopped`)));
+  constructor(
+    private readonly dir: string,
+    private readonly name: string,
+    private readonly workerData: object,
+    private readonly resourceLimits: ResourceLimits,
+    private readonly what: string,
+  ) {
+    this.worker = this.start();
+  }
+
+  /** How many threads this has started: more than one after a thread died. */
+  get threadsStarted(): number {
+    return this.starts;
   }
 
   ask(request: Request): Promise<Answer> {
-    if (this.failed) return Promise.reject(this.failed);
+    if (this.closed) return Promise.reject(new Error(`${this.what} is closed`));
     if (this.waiting) return Promise.reject(new Error('a request is already in flight'));
+    const worker = (this.worker ??= this.start());
     return new Promise((resolve, reject) => {
       this.waiting = { resolve, reject };
-      this.worker.ref();
-      this.worker.postMessage({ request } satisfies ToThread<Request>);
+      worker.ref();
+      worker.postMessage({ request } satisfies ToThread<Request>);
     });
   }
 
   close(): Promise<void> {
-    if (this.failed) return Promise.resolve();
+    const worker = this.worker;
+    this.closed = true;
+    if (worker === undefined) return Promise.resolve();
     return new Promise((resolve) => {
       this.closing = resolve;
-      this.worker.ref();
-      this.worker.postMessage({ close: true } satisfies ToThread<Request>);
+      worker.ref();
+      worker.postMessage({ close: true } satisfies ToThread<Request>);
     });
   }
 
-  private receive(message: FromThread<Answer>, what: string): void {
+  private start(): Worker {
+    const worker = startThread(this.dir, this.name, this.workerData, this.resourceLimits);
+    this.starts += 1;
+    worker.unref();
+    worker.on('message', (message: FromThread<Answer>) => this.receive(message, worker));
+    worker.on('error', (error) => this.died(worker, error));
+    worker.on('exit', (code) => this.died(worker, new Error(`${this.what} stopped (exit code ${code})`)));
+    return worker;
+  }
+
+  private receive(message: FromThread<Answer>, worker: Worker): void {
     if ('closed' in message) {
-      this.failed = new Error(`${what} is closed`);
+      this.worker = undefined;
       this.closing?.();
       return;
     }
     const waiting = this.waiting;
     this.waiting = undefined;
-    this.worker.unref();
+    worker.unref();
     if ('answer' in message) waiting?.resolve(message.answer);
     else waiting?.reject(Object.assign(new Error(message.failure.message), { code: message.failure.code }));
   }
 
-  private fail(error: Error): void {
-    this.failed ??= error;
+  /** Its 'error' and then its 'exit': the first one counts, for the thread still current. */
+  private died(worker: Worker, error: Error): void {
+    if (this.worker !== worker) return;
+    this.worker = undefined;
     this.waiting?.reject(error);
     this.waiting = undefined;
     this.closing?.();
