@@ -187,15 +187,47 @@ async function withBaseline<T>(use: (target: Target) => Promise<T>): Promise<T> 
   }
 }
 
+/**
+ * The most resident memory the server held in `ms`, sampled every 100 ms. Memory is compared
+ * peak to peak: a single reading swings by 20 MB as collections come and go, and the streams'
+ * share, taken as the difference of two single readings, once came out at -11 MB.
+ */
+async function peakMb(pid: number, until: Promise<unknown>): Promise<number> {
+  let peak = residentMb(pid);
+  let done = false;
+  void until.finally(() => (done = true));
+  while (!done) {
+    await sleep(100);
+    peak = Math.max(peak, residentMb(pid));
+  }
+  return peak;
+}
+
+/** The peak with no stream open, once the server has recorded a few visits. */
+async function idlePeakMb(server: Child, pid: number): Promise<number> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    for (let n = 0; n < WARM_UP; n++) await append(`${server.url}/api/records/visits`, visit(-1 - n), agent);
+  } finally {
+    agent.destroy();
+  }
+  return peakMb(pid, sleep(2000));
+}
+
 async function measureBoth(dir: string): Promise<{ bare: number[]; ours: number[]; idleMb: number; openMb: number }> {
   const server: Child = await startAnnals(dir, { LOG_LEVEL: 'warn' });
   try {
     const pid = server.process.pid!;
-    const idleMb = residentMb(pid);
-    let openMb = 0;
+    const idleMb = await idlePeakMb(server, pid);
     const annals: Target = { name: 'annals', pid, postUrl: `${server.url}/api/records/visits`, streamUrl: `${server.url}/api/timelines/countries/KP/live` };
-    const [bare, ours] = await withBaseline((baseline) => measure([baseline, annals], () => (openMb = residentMb(pid))));
-    return { bare, ours, idleMb, openMb };
+    let streamsOpen: () => void = () => undefined;
+    const sampling = peakMb(pid, new Promise<void>((resolve) => (streamsOpen = resolve)));
+    try {
+      const [bare, ours] = await withBaseline((baseline) => measure([baseline, annals], () => streamsOpen()));
+      return { bare, ours, idleMb, openMb: await sampling };
+    } finally {
+      streamsOpen(); // when the measuring failed, the sampling stops too
+    }
   } finally {
     await server.stop();
   }
