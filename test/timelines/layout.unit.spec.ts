@@ -108,12 +108,12 @@ describe('the answer memo', () => {
   it('computes an answer once per key, and forgets the least recently used beyond its size', () => {
     const memo = new AnswerMemo(30);
     let computed = 0;
-    const answer = (key: string) => memo.answer(key, () => `${key}:${++computed}`.padEnd(10, '.'));
+    const answer = (key: string) => memo.answer(key, () => `${key}:${++computed}`.padEnd(10, '.')).toString();
     expect(answer('a')).toBe('a:1.......');
     expect(answer('a')).toBe('a:1.......');
     answer('b');
     answer('a'); // a is now the most recently used
-    answer('c'); // over 30 characters: b goes
+    answer('c'); // over 30 bytes: b goes
     expect(answer('a')).toBe('a:1.......');
     expect(answer('b')).toBe('b:4.......');
   });

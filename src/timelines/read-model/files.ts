@@ -84,7 +84,8 @@ function open(file: string, placement?: WriterPlacement): ReadModels {
   const db = new Database(file);
   try {
     prepareSchema(db, bootId());
-    return { file, db, reader: new TimelineReader(db), writer: new ReadModelWriter(db, file, placement) };
+    const writer = new ReadModelWriter(db, file, placement);
+    return { file, db, reader: new TimelineReader(db, () => writer.checkpoint), writer };
   } catch (error) {
     db.close();
     throw error;

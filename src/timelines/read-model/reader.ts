@@ -137,13 +137,21 @@ function prepare(db: Database.Database) {
 export class TimelineReader {
   private readonly sql: ReturnType<typeof prepare>;
 
-  constructor(db: Database.Database) {
+  /**
+   * `committed`: where the writer of this file says it has committed to, when this process holds
+   * it. Every read asks for the checkpoint, and in a busy WAL file the query cost more than the
+   * rest of a remembered page's answer.
+   */
+  constructor(
+    db: Database.Database,
+    private readonly committed?: () => Position | undefined,
+  ) {
     this.sql = prepare(db);
   }
 
   /** The position of the last event the read models hold; undefined while they hold none. */
   checkpoint(): Position | undefined {
-    return this.sql.checkpoint.get(PROJECTION);
+    return this.committed ? this.committed() : this.sql.checkpoint.get(PROJECTION);
   }
 
   /** The last position recorded at or before the instant (ms since the epoch); undefined if none was. */

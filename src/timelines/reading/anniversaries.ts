@@ -43,14 +43,14 @@ export class AnniversaryCountsQuery {
   constructor(readonly params: AnniversaryParams) {}
 }
 
-/** Answers JSON text: counting reads every anniversary row, so the answer at a position is kept. */
+/** Answers JSON in UTF-8: counting reads every anniversary row, so the answer at a position is kept. */
 @QueryHandler(AnniversaryCountsQuery)
-export class AnniversaryCountsHandler implements IQueryHandler<AnniversaryCountsQuery, string> {
+export class AnniversaryCountsHandler implements IQueryHandler<AnniversaryCountsQuery, string | Buffer> {
   private readonly memos = new Memos();
 
   constructor(private readonly timelines: Timelines) {}
 
-  async execute({ params }: AnniversaryCountsQuery): Promise<string> {
+  async execute({ params }: AnniversaryCountsQuery): Promise<string | Buffer> {
     const { reader } = this.timelines;
     const at = readPosition(reader, params);
     if (at === undefined) return '[]';
@@ -70,14 +70,14 @@ export class AnchorAnniversariesQuery {
   constructor(readonly params: AnniversaryParams & { readonly anchorId: string }) {}
 }
 
-/** Answers JSON text: the anchor as it then stood, and its anniversaries (or the one asked for). */
+/** Answers JSON: the anchor as it then stood, and its anniversaries (or the one asked for). */
 @QueryHandler(AnchorAnniversariesQuery)
-export class AnchorAnniversariesHandler implements IQueryHandler<AnchorAnniversariesQuery, string> {
+export class AnchorAnniversariesHandler implements IQueryHandler<AnchorAnniversariesQuery, string | Buffer> {
   private readonly memos = new Memos();
 
   constructor(private readonly timelines: Timelines) {}
 
-  async execute({ params }: AnchorAnniversariesQuery): Promise<string> {
+  async execute({ params }: AnchorAnniversariesQuery): Promise<string | Buffer> {
     const { reader } = this.timelines;
     const at = readPosition(reader, params);
     const key = `${at}/${params.anchorId}/${params.years ?? ''}`;

@@ -53,20 +53,23 @@ export class CountryTimelineQuery {
   constructor(readonly params: CountryTimelineParams) {}
 }
 
-/** Answers the page as JSON text. */
+/** Answers the page as JSON, in UTF-8. */
 @QueryHandler(CountryTimelineQuery)
-export class CountryTimelineHandler implements IQueryHandler<CountryTimelineQuery, string> {
+export class CountryTimelineHandler implements IQueryHandler<CountryTimelineQuery, Buffer> {
   private readonly memos = new Memos();
 
   constructor(private readonly timelines: Timelines) {}
 
-  async execute({ params }: CountryTimelineQuery): Promise<string> {
+  async execute({ params }: CountryTimelineQuery): Promise<Buffer> {
     const { reader } = this.timelines;
     return countryTimeline(reader, params, this.memos.of(reader));
   }
 }
 
-export function countryTimeline(reader: TimelineReader, params: CountryTimelineParams, memo?: AnswerMemo): string {
+/** The page as JSON text; with a memo, as the memo keeps it. */
+export function countryTimeline(reader: TimelineReader, params: CountryTimelineParams): string;
+export function countryTimeline(reader: TimelineReader, params: CountryTimelineParams, memo: AnswerMemo): Buffer;
+export function countryTimeline(reader: TimelineReader, params: CountryTimelineParams, memo?: AnswerMemo): string | Buffer {
   const query = digestOf(params);
   const cursor = params.cursor === undefined ? undefined : decodedCursor(params.cursor, query);
   const at = cursor?.at ?? (params.asOf === undefined ? reader.checkpoint() : reader.positionAt(params.asOf));
@@ -74,7 +77,8 @@ export function countryTimeline(reader: TimelineReader, params: CountryTimelineP
     if (cursor) checkCursor(reader, params.country, cursor);
     return page(reader, params, query, at, cursor);
   };
-  return memo && at !== undefined ? memo.answer(`${at}/${params.limit}/${query}/${params.cursor ?? ''}`, answer) : answer();
+  if (!memo) return answer();
+  return at === undefined ? Buffer.from(answer()) : memo.answer(`${at}/${params.limit}/${query}/${params.cursor ?? ''}`, answer);
 }
 
 function page(reader: TimelineReader, params: CountryTimelineParams, query: string, at: Position | undefined, cursor: Cursor | undefined): string {

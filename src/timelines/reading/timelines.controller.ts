@@ -11,7 +11,7 @@ import { upcomingParams, UpcomingAnniversariesQuery } from './upcoming';
 import { QUERY, SCHEMAS } from './openapi';
 import type { RawQuery } from './params';
 
-const asJson = (reply: FastifyReply, body: string): string => {
+const asJson = (reply: FastifyReply, body: string | Buffer): string | Buffer => {
   void reply.type('application/json; charset=utf-8');
   return body;
 };
@@ -32,7 +32,7 @@ export class TimelinesController {
   @ApiQuery(QUERY.limit)
   @ApiQuery(QUERY.cursor)
   @ApiOkResponse({ schema: SCHEMAS.countryTimeline })
-  async country(@Param('code') code: string, @Query() query: RawQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+  async country(@Param('code') code: string, @Query() query: RawQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<string | Buffer> {
     const params = countryTimelineParams(code, query);
     return asJson(reply, await this.queryBus.execute(new CountryTimelineQuery(params)));
   }
@@ -41,7 +41,7 @@ export class TimelinesController {
   @ApiOperation({ summary: 'Every anniversary that records mark, of every anchor, with how many records mark it' })
   @ApiQuery(QUERY.asOf)
   @ApiOkResponse({ schema: SCHEMAS.anniversaryCounts })
-  async anniversaries(@Query() query: RawQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+  async anniversaries(@Query() query: RawQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<string | Buffer> {
     return asJson(reply, await this.queryBus.execute(new AnniversaryCountsQuery(anniversaryParams({}, query))));
   }
 
@@ -49,7 +49,7 @@ export class TimelinesController {
   @ApiOperation({ summary: "An anchor's anniversaries, each with the records that mark it" })
   @ApiQuery(QUERY.asOf)
   @ApiOkResponse({ schema: SCHEMAS.anchorAnniversaries })
-  async anchor(@Param('anchorId') anchorId: string, @Query() query: RawQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+  async anchor(@Param('anchorId') anchorId: string, @Query() query: RawQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<string | Buffer> {
     const params = anniversaryParams({ anchorId }, query);
     return asJson(reply, await this.queryBus.execute(new AnchorAnniversariesQuery({ ...params, anchorId })));
   }
@@ -63,7 +63,7 @@ export class TimelinesController {
     @Param('years') years: string,
     @Query() query: RawQuery,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<string> {
+  ): Promise<string | Buffer> {
     const params = anniversaryParams({ anchorId, years }, query);
     return asJson(reply, await this.queryBus.execute(new AnchorAnniversariesQuery({ ...params, anchorId })));
   }
