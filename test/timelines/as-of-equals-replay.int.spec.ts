@@ -20,6 +20,7 @@ import type { ReadModelWriter, WriterPlacement } from '../../src/timelines/read-
 import type { Step } from '../../src/timelines/read-model/steps';
 import { countryTimeline } from '../../src/timelines/reading/country-timeline';
 import { anchorAnniversaries, anniversaryCounts } from '../../src/timelines/reading/anniversaries';
+import { AnniversaryTally } from '../../src/timelines/reading/anniversary-tally';
 import { ProblemException } from '../../src/http/problem';
 import { EventLog } from '../fixtures/seed-events';
 import { appendLog, asJson, positionText } from './support';
@@ -239,6 +240,20 @@ function checkAsOf(log: StoredEvent[], models: ReadModels, limit: number, fracti
   }
 }
 
+/**
+ * The live counts kept up position by position (as the anniversaries route keeps them while the
+ * read models move) equal the pure replay's at each position; going back counts afresh.
+ */
+function checkTally(log: StoredEvent[], models: ReadModels, steps: readonly number[]): void {
+  const tally = new AnniversaryTally();
+  let index = 0;
+  for (const step of steps) {
+    index = Math.min(log.length - 1, Math.max(0, index + step));
+    const at = log[index].position;
+    expect(tally.countsAt(models.reader, at)).toEqual(replayAnniversarySummary(log.slice(0, index + 1)));
+  }
+}
+
 describe('the read models as of an instant', () => {
   it('equal the pure replay of the log up to that instant: country timelines page by page, anniversaries, counts', async () => {
     await fc.assert(
@@ -250,6 +265,18 @@ describe('the read models as of an instant', () => {
         fc.boolean(),
         async (events, batchSize, limit, fractions, indexed) =>
         withReadModels(events, batchSize, (log, models) => checkAsOf(log, models, limit, fractions), { indexed }),
+      ),
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 60) },
+    );
+  }, 120_000);
+
+  it('give live anniversary counts, kept up as the checkpoint moves, equal to the pure replay at each position', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        histories.filter((events) => events.length > 0),
+        fc.integer({ min: 1, max: 7 }),
+        fc.array(fc.integer({ min: -3, max: 6 }), { minLength: 1, maxLength: 20 }),
+        async (events, batchSize, steps) => withReadModels(events, batchSize, (log, models) => checkTally(log, models, [0, ...steps])),
       ),
       { numRuns: Number(process.env.PROPERTY_RUNS ?? 60) },
     );
@@ -293,6 +320,20 @@ describe('the read models as of an instant', () => {
       const asOfRecord = JSON.parse(anchorAnniversaries(models.reader, { anchorId: 'cpv-entry', asOf: Date.parse(String(log[1].metadata['recordedAt'])) }));
       expect(asOfRecord.anniversaries.map((a: { years: number }) => a.years)).toEqual([70]);
     }, { failCommit: 2 });
+  });
+
+  it('give live anniversary counts with the year of the records that mark an anniversary once an anchor revision moved them', async () => {
+    const visit = (occurredOn: PartialDate): Op => ({ op: 'record', type: 'VisitMade', occurredOn, actor: 'KP', host: 'CN', others: [], commemorates: ['cpv-entry'] });
+    const ops: Op[] = [
+      { op: 'anchor', anchor: 'cpv-entry', date: '1950-10-25', name: 'first name' },
+      visit('2021'), // the 71st; moved to the 70th first, while the 2020 record still marks it
+      visit('2020-10-25'), // the 70th, then the 69th
+      { op: 'anchor', anchor: 'cpv-entry', date: '1951', name: 'first name' },
+    ];
+    await withReadModels(history(ops, [1, 1, 1, 1]), 4, (log, models) => {
+      checkTally(log, models, [2, 1]);
+      expect(new AnniversaryTally().countsAt(models.reader, log[3].position).find((count) => count.years === 70)?.year).toBe(2021);
+    });
   });
 
   it('with filters (from, to, types, counterpart), equal the replay with the same filters', async () => {

@@ -63,3 +63,31 @@ function inScope(row: RowSummary, scope: TimelineScope | undefined): boolean {
 
 /** Whether two rows (of two versions) are in the same timeline. */
 const sameScope = (a: RowSummary, b: RowSummary): boolean => a.length === b.length && a[0] === b[0] && (a.length === 3 || a[1] === b[1]);
+
+/** An anniversary whose count a version changed: +1 for a row it has, -1 for a row its predecessor had. */
+export interface CountChange {
+  readonly anchorId: string;
+  readonly years: number;
+  /** The year of the record whose row it is, which is the anniversary's year. */
+  readonly year: number;
+  readonly delta: 1 | -1;
+}
+
+/** How one version changed the anniversary counts: its predecessor's rows leave, its own arrive. */
+export function anniversaryCountChanges(now: VersionRows, before: VersionRows | undefined): CountChange[] {
+  const changes: CountChange[] = [];
+  const add = (version: VersionRows, delta: 1 | -1) => {
+    for (const row of version.rows) {
+      if (row.length === 4) changes.push({ anchorId: row[0], years: row[1], year: yearOfBody(version.body!), delta });
+    }
+  };
+  if (before) add(before, -1);
+  add(now, 1);
+  return changes;
+}
+
+/** The year an entry's body is dated: every partial date begins with its four-digit year. */
+function yearOfBody(body: string): number {
+  const at = body.indexOf('"occurredOn":"') + '"occurredOn":"'.length;
+  return Number(body.slice(at, at + 4));
+}

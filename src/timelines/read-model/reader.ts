@@ -9,7 +9,7 @@ import { firstDay, lastDay } from '../../domain/partial-date';
 import type { Position } from '../../store/event-store';
 import { END, PROJECTION } from './schema';
 import { dayNumber, entryJson, parseRowSummaries, type PointOfView } from './record-version';
-import { versionChanges, type TimelineChange, type TimelineScope, type VersionRows } from './changes';
+import { anniversaryCountChanges, versionChanges, type CountChange, type TimelineChange, type TimelineScope, type VersionRows } from './changes';
 
 /** Where an entry sits in a country's timeline: its first day (YYYYMMDD), then its record's creation. */
 export interface EntryKey {
@@ -55,7 +55,7 @@ export interface AnniversaryCountRow {
   readonly count: number;
 }
 
-export type { TimelineChange, TimelineScope } from './changes';
+export type { CountChange, TimelineChange, TimelineScope } from './changes';
 
 const ALL_TYPES = (1 << FACT_TYPES.length) - 1;
 const NO_DAY = { low: 0, high: 99_999_999 };
@@ -231,6 +231,21 @@ export class TimelineReader {
     for (const version of this.sql.versionsFrom.iterate(this.firstVersionAfter(after), upTo)) {
       const before = version.predecessor === null ? undefined : this.sql.version.get(version.predecessor);
       changes.push(...versionChanges(version.valid_from, this.rowsOf(version), before && this.rowsOf(before), scope));
+    }
+    return changes;
+  }
+
+  /** How many record versions the events in (after, upTo] began: what walking them costs. */
+  versionsBetween(after: Position, upTo: Position): number {
+    return Number(this.firstVersionAfter(upTo) - this.firstVersionAfter(after));
+  }
+
+  /** How the events in (after, upTo] changed the anniversary counts, version by version, in log order. */
+  anniversaryCountChangesBetween(after: Position, upTo: Position): CountChange[] {
+    const changes: CountChange[] = [];
+    for (const version of this.sql.versionsFrom.iterate(this.firstVersionAfter(after), upTo)) {
+      const before = version.predecessor === null ? undefined : this.sql.version.get(version.predecessor);
+      changes.push(...anniversaryCountChanges(this.rowsOf(version), before && this.rowsOf(before)));
     }
     return changes;
   }

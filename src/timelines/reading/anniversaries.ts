@@ -11,6 +11,7 @@ import { Timelines } from '../timelines.service';
 import * as json from './json';
 import { Params, type RawQuery } from './params';
 import { Memos } from './memo';
+import { AnniversaryTally } from './anniversary-tally';
 import type { AnniversaryCount } from '../../../projections/replay';
 
 /** Anniversaries are counted in years from a four-digit year. */
@@ -47,6 +48,7 @@ export class AnniversaryCountsQuery {
 @QueryHandler(AnniversaryCountsQuery)
 export class AnniversaryCountsHandler implements IQueryHandler<AnniversaryCountsQuery, string | Buffer> {
   private readonly memos = new Memos();
+  private readonly tallies = new WeakMap<TimelineReader, AnniversaryTally>();
 
   constructor(private readonly timelines: Timelines) {}
 
@@ -54,8 +56,16 @@ export class AnniversaryCountsHandler implements IQueryHandler<AnniversaryCounts
     const { reader } = this.timelines;
     const at = readPosition(reader, params);
     if (at === undefined) return '[]';
-    return this.memos.of(reader).answer(`${at}`, () => JSON.stringify(anniversaryCountsAt(reader, at)));
+    const counts = () => (params.asOf === undefined ? liveCounts(this.tallies, reader, at) : anniversaryCountsAt(reader, at));
+    return this.memos.of(reader).answer(`${at}`, () => JSON.stringify(counts()));
   }
+}
+
+/** The counts as the read models now stand, kept up from the last asked for (one tally per reader: a rebuild starts afresh). */
+function liveCounts(tallies: WeakMap<TimelineReader, AnniversaryTally>, reader: TimelineReader, at: Position): AnniversaryCount[] {
+  let tally = tallies.get(reader);
+  if (!tally) tallies.set(reader, (tally = new AnniversaryTally()));
+  return tally.countsAt(reader, at);
 }
 
 export function anniversaryCounts(reader: TimelineReader, params: AnniversaryParams): AnniversaryCount[] {
