@@ -130,11 +130,20 @@ interface Shape {
   readonly unknown: readonly ValidationIssue[];
 }
 
+/** A value still to look at; its path is spelt out only if something is wrong with it. */
 interface Pending {
   readonly value: unknown;
-  readonly path: string;
+  readonly parent: Pending | undefined;
+  /** Its key in the parent, or the root's path. */
+  readonly key: string;
   readonly depth: number;
   readonly inList: boolean;
+}
+
+/** The path of a value, from the keys up to the root: built for issues only (a valid body has none). */
+function pathOf(pending: Pending): string {
+  if (pending.parent === undefined) return pending.key;
+  return childPath(pathOf(pending.parent), pending.key, pending.inList);
 }
 
 /**
@@ -145,25 +154,27 @@ interface Pending {
 function inspect(root: object, rootPath: string): Shape {
   const refused: ValidationIssue[] = [];
   const unknown: ValidationIssue[] = [];
-  const pending: Pending[] = [{ value: root, path: rootPath, depth: 0, inList: false }];
+  const pending: Pending[] = [{ value: root, parent: undefined, key: rootPath, depth: 0, inList: false }];
   let values = 0;
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    const { value, path, depth, inList } = next;
+    const { value, depth, inList } = next;
     if (isJsonScalar(value) || (value === undefined && !inList)) continue; // an undefined field is one left out
-    const where = path || BODY_PATH;
     if (!isJsonContainer(value)) {
-      refused.push({ path: where, message: 'is not JSON data' });
+      refused.push({ path: pathOf(next) || BODY_PATH, message: 'is not JSON data' });
       continue;
     }
-    if (depth === MAX_DEPTH) return stop({ path: where, message: `nests deeper than ${MAX_DEPTH} levels` });
-    const entries = entriesOf(value, MAX_VALUES - values);
-    values += entries.length;
-    if (values > MAX_VALUES) return stop({ path: rootPath || BODY_PATH, message: `holds more than ${MAX_VALUES} values` });
+    if (depth === MAX_DEPTH) return stop({ path: pathOf(next) || BODY_PATH, message: `nests deeper than ${MAX_DEPTH} levels` });
     const isList = Array.isArray(value);
-    for (const [key, child] of entries) {
-      const at = childPath(path, key, isList);
-      if (!isList && key in Object.prototype) unknown.push({ path: at, message: UNKNOWN_FIELD });
-      pending.push({ value: child, path: at, depth: depth + 1, inList: isList });
+    // A list's holes count as items; past the room left, one too many stands for the rest.
+    const keys = isList ? undefined : Object.keys(value);
+    const count = isList ? Math.min(value.length, MAX_VALUES - values + 1) : keys!.length;
+    values += count;
+    if (values > MAX_VALUES) return stop({ path: rootPath || BODY_PATH, message: `holds more than ${MAX_VALUES} values` });
+    for (let i = 0; i < count; i++) {
+      const key = isList ? String(i) : keys![i];
+      const child = { value: (value as Record<string, unknown>)[key], parent: next, key, depth: depth + 1, inList: isList };
+      if (!isList && key in Object.prototype) unknown.push({ path: pathOf(child), message: UNKNOWN_FIELD });
+      pending.push(child);
     }
   }
   return { refused, unknown };
@@ -179,13 +190,6 @@ function isJsonContainer(value: unknown): value is object {
   if (typeof value !== 'object' || value === null) return false;
   const prototype: unknown = Object.getPrototypeOf(value);
   return prototype === Object.prototype || prototype === null;
-}
-
-/** A container's entries, holes in a list included; past `room` of them, one too many stands for the rest. */
-function entriesOf(value: object, room: number): [string, unknown][] {
-  if (!Array.isArray(value)) return Object.entries(value);
-  const length = Math.min(value.length, room + 1);
-  return Array.from({ length }, (_, index) => [String(index), value[index]]);
 }
 
 /** Flattens class-validator's tree of errors into one issue per failing field or list item. */
