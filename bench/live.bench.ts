@@ -188,7 +188,7 @@ async function withBaseline<T>(use: (target: Target) => Promise<T>): Promise<T> 
 }
 
 /**
- * The most resident memory the server held in `ms`, sampled every 100 ms. Memory is compared
+ * The most resident memory the server held until `until` settles, sampled every 100 ms. Memory is compared
  * peak to peak: a single reading swings by 20 MB as collections come and go, and the streams'
  * share, taken as the difference of two single readings, once came out at -11 MB.
  */

@@ -5,7 +5,7 @@
 import type { CountryCode } from '../../domain/events';
 import type { Position } from '../../store/event-store';
 import type { TimelineEntry } from '../../../projections/timeline';
-import type { RowSummary } from './record-version';
+import { yearOfBody, type RowSummary } from './record-version';
 
 export type TimelineScope = { readonly country: CountryCode } | { readonly anchorId: string; readonly years?: number };
 
@@ -84,10 +84,4 @@ export function anniversaryCountChanges(now: VersionRows, before: VersionRows | 
   if (before) add(before, -1);
   add(now, 1);
   return changes;
-}
-
-/** The year an entry's body is dated: every partial date begins with its four-digit year. */
-function yearOfBody(body: string): number {
-  const at = body.indexOf('"occurredOn":"') + '"occurredOn":"'.length;
-  return Number(body.slice(at, at + 4));
 }

@@ -228,10 +228,7 @@ export class TimelineReader {
    */
   changesBetween(after: Position, upTo: Position, scope?: TimelineScope): TimelineChange[] {
     const changes: TimelineChange[] = [];
-    for (const version of this.sql.versionsFrom.iterate(this.firstVersionAfter(after), upTo)) {
-      const before = version.predecessor === null ? undefined : this.sql.version.get(version.predecessor);
-      changes.push(...versionChanges(version.valid_from, this.rowsOf(version), before && this.rowsOf(before), scope));
-    }
+    for (const { from, now, before } of this.versionsMadeBetween(after, upTo)) changes.push(...versionChanges(from, now, before, scope));
     return changes;
   }
 
@@ -243,11 +240,16 @@ export class TimelineReader {
   /** How the events in (after, upTo] changed the anniversary counts, version by version, in log order. */
   anniversaryCountChangesBetween(after: Position, upTo: Position): CountChange[] {
     const changes: CountChange[] = [];
+    for (const { now, before } of this.versionsMadeBetween(after, upTo)) changes.push(...anniversaryCountChanges(now, before));
+    return changes;
+  }
+
+  /** The versions begun in (after, upTo], in log order, each with where it begins and its predecessor's rows. */
+  private *versionsMadeBetween(after: Position, upTo: Position): Generator<{ from: Position; now: VersionRows; before?: VersionRows }> {
     for (const version of this.sql.versionsFrom.iterate(this.firstVersionAfter(after), upTo)) {
       const before = version.predecessor === null ? undefined : this.sql.version.get(version.predecessor);
-      changes.push(...anniversaryCountChanges(this.rowsOf(version), before && this.rowsOf(before)));
+      yield { from: version.valid_from, now: this.rowsOf(version), before: before && this.rowsOf(before) };
     }
-    return changes;
   }
 
   /** The id of the first version begun after `position` (one past the last, if none): a bisection. */

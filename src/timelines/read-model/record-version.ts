@@ -106,6 +106,12 @@ export function factFieldsOfBody(body: string): Pick<Fact, 'occurredOn' | 'summa
   return JSON.parse(`{${body.slice(from + 1, to)}${body.slice(sources, end)}}`) as Pick<Fact, 'occurredOn' | 'summary' | 'sources'>;
 }
 
+/** The year a body's entry is dated, read without parsing it: every partial date begins with its four-digit year. */
+export function yearOfBody(body: string): number {
+  const at = body.indexOf(',"occurredOn":"') + ',"occurredOn":"'.length;
+  return Number(body.slice(at, at + 4));
+}
+
 // A handful of role sets exist ([], ["actor"], ["actor", "host"], ...): each serialised once.
 const ROLES_JSON = new Map<string, string>();
 function rolesJson(roles: readonly string[]): string {
