@@ -49,7 +49,7 @@ function mutate(body: Json, path: (string | number)[], mutation: Mutation): Json
 }
 
 const interesting: fc.Arbitrary<Json> = fc.oneof(
-  fc.constantFrom<Json>('', ' ', 'KP', 'kp', 'XX', '2020-02-30', '2013', '2015-07', 'https://example.org/a', 'ftp://x', 'new', 'wreath', 'a'.repeat(201), 0, -1, 1.5, true, null, [], {}, ['KP', 'KP'], [{}], [null]),
+  fc.constantFrom<Json>('', ' ', 'KP', 'kp', 'XX', '2020-02-30', '2013', '2015-07', 'https://example.org/a', 'ftp://x', 'new', 'wreath', 'a'.repeat(201), 'a'.repeat(200), '😀'.repeat(101), '😀'.repeat(201), 'x\uFE0F'.repeat(101), 0, -1, 1.5, true, null, [], {}, ['KP', 'KP'], [{}], [null]),
   fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json>,
 );
 

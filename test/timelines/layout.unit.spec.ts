@@ -8,6 +8,7 @@ import { dayNumber, entryJson, factFieldsOfBody, recordVersion, type StartedReco
 import { decodeCursor, encodeCursor, queryDigest } from '../../src/timelines/reading/cursor';
 import { parseExactInstant, parseInstant } from '../../src/timelines/instants';
 import { AnswerMemo } from '../../src/timelines/reading/memo';
+import { packSteps, StepMaker, unpackSteps } from '../../src/timelines/read-model/steps';
 import { seedEvents } from '../fixtures/seed-events';
 
 describe('a record version, given the seed reports', () => {
@@ -116,5 +117,16 @@ describe('the answer memo', () => {
     answer('c'); // over 30 bytes: b goes
     expect(answer('a')).toBe('a:1.......');
     expect(answer('b')).toBe('b:4.......');
+  });
+});
+
+describe('steps packed for the trip to the writer thread, given the seed reports', () => {
+  it('unpack to the very steps that were packed, first versions and later events alike', () => {
+    const steps = new StepMaker(new Map()).steps(seedEvents());
+    expect(steps.some((step) => step.first !== undefined)).toBe(true);
+    expect(steps.some((step) => step.data !== undefined)).toBe(true);
+    expect(steps.some((step) => (step.first?.version.anniversaries.length ?? 0) > 0)).toBe(true);
+    expect(unpackSteps(packSteps(steps))).toEqual(steps);
+    expect(unpackSteps(packSteps([]))).toEqual([]);
   });
 });

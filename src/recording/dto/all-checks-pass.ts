@@ -13,6 +13,7 @@ type ObjectCheck = (body: Body) => boolean;
 type PropertyCheck = (object: Body) => boolean;
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- class-validator keys its metadata by constructor
 type Dto = Function;
+type Validator = { validate(value: unknown, args: ValidationArguments): unknown };
 
 // class-transformer's @Type tells which class a nested field holds; it exports no public reader.
 const typeMetadata = (require('class-transformer/cjs/storage') as {
@@ -48,7 +49,9 @@ function compileClass(dto: Dto): ObjectCheck {
   const checks = Object.entries(byProperty).map(([property, own]) => compileProperty(dto, property, own));
   if (checks.includes(NEVER)) return NEVER;
   return (body) => {
-    for (const key of Object.keys(body)) if (!known.has(key)) return false; // forbidNonWhitelisted
+    // for-in rather than Object.keys: no array per object checked. An inherited enumerable key
+    // (none in a parsed body) would make it refuse, never pass.
+    for (const key in body) if (!known.has(key)) return false; // forbidNonWhitelisted
     for (const check of checks) if (!check(body)) return false;
     return true;
   };
@@ -71,7 +74,7 @@ function compileProperty(dto: Dto, property: string, metadatas: readonly Validat
     .flatMap((m) => getMetadataStorage().getTargetValidatorConstraints(m.constraintCls).map((constraint) => ({ m, constraint })));
   if (constraints.some(({ constraint }) => constraint.async)) return NEVER;
   // The constraint objects, fetched once: `instance` looks them up in a container at every read.
-  const checks = constraints.map(({ m, constraint }) => ({ m, validator: constraint.instance }));
+  const checks = constraints.map(({ m, constraint }) => ({ m, validator: shortcut(m, constraint.instance) ?? constraint.instance }));
   const nests = metadatas.some((m) => m.type === ValidationTypes.NESTED_VALIDATION);
   const nestedType = nests ? typeMetadata.findTypeMetadata(dto, property)?.typeFunction() : undefined;
   if (nests && nestedType === undefined) return NEVER;
@@ -93,6 +96,18 @@ function compileProperty(dto: Dto, property: string, metadatas: readonly Validat
     }
     return nestedType === undefined || value === undefined || nestedPasses(nestedType, value);
   };
+}
+
+/**
+ * Checks answered here without calling class-validator where the answer is plain. maxLength
+ * counts a surrogate pair or a variation selector's sequence as one character, so a string no
+ * longer than the limit in UTF-16 code units passes it; a longer one is left to it. (validator.js
+ * allocates two match arrays per call: a tenth of what checking a body allocated.)
+ */
+function shortcut(m: ValidationMetadata, full: Validator): Validator | undefined {
+  if (m.name !== 'maxLength') return undefined;
+  const [max] = m.constraints as [number];
+  return { validate: (value, args) => (typeof value === 'string' && value.length <= max) || full.validate(value, args) === true };
 }
 
 function nestedPasses(dto: Dto, value: unknown): boolean {

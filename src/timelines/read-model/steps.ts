@@ -6,12 +6,12 @@
 // work. Later events of a record need its current version, which only the file holds: the
 // writer derives those itself.
 
-import { ANCHOR_STREAM_PREFIX, isFactType, RECORD_STREAM_PREFIX, type RecordEvent } from '../../domain/events';
+import { ANCHOR_STREAM_PREFIX, isFactType, RECORD_STREAM_PREFIX, type CountryCode, type RecordEvent } from '../../domain/events';
 import type { Position, StoredEvent } from '../../store/event-store';
 import { evolveAnchor, initialAnchorState } from '../../../projections/anchor';
 import { evolveRecord, initialRecordState } from '../../../projections/record';
 import type { AnchorLookup } from '../../../projections/timeline';
-import { packState, recordVersion, rowSummariesJson, type RecordVersion, type StartedRecord } from './record-version';
+import { packState, recordVersion, rowSummariesJson, type AnniversaryRow, type CountryRow, type RecordVersion, type StartedRecord } from './record-version';
 import { asAnchorEvent, type DefinedAnchor } from './writer';
 
 export interface Step {
@@ -69,4 +69,62 @@ export class StepMaker {
     const version = recordVersion(state, this.lookup);
     return { state: packState(state, version.body), version, summaries: rowSummariesJson(version), commemorates: state.fact.commemorates };
   }
+}
+
+/**
+ * Steps as one flat list, for the trip to the writer's thread: the structured clone writes every
+ * property name of every object it copies, so a batch of steps as objects took about 3 µs a step
+ * to send and as long again to receive, on the thread whose work a catch-up waits for; as a flat
+ * list, about 1 µs each way.
+ */
+export type PackedSteps = unknown[];
+
+const DATA = 0;
+const FIRST = 1;
+
+export function packSteps(steps: readonly Step[]): PackedSteps {
+  const out: unknown[] = [];
+  for (const { position, stream, revision, type, recordedAt, data, first } of steps) {
+    out.push(position, stream, revision, type, recordedAt);
+    if (!first) {
+      out.push(DATA, data);
+      continue;
+    }
+    const { sortDay, body, countries, anniversaries } = first.version;
+    out.push(FIRST, first.state, first.summaries, first.commemorates, sortDay, body, countries.length);
+    for (const row of countries) out.push(row.country, row.lastDay, row.type, row.roles, row.counterparts);
+    out.push(anniversaries.length);
+    for (const row of anniversaries) out.push(row.anchorId, row.years, row.roles, row.counterparts);
+  }
+  return out;
+}
+
+export function unpackSteps(packed: PackedSteps): Step[] {
+  const steps: Step[] = [];
+  let i = 0;
+  const next = <T>(): T => packed[i++] as T;
+  while (i < packed.length) {
+    const position = next<Position>();
+    const stream = next<string>();
+    const revision = next<number>();
+    const type = next<string>();
+    const recordedAt = next<unknown>();
+    if (next<number>() === DATA) {
+      steps.push({ position, stream, revision, type, recordedAt, data: next<unknown>() });
+      continue;
+    }
+    const state = next<string>();
+    const summaries = next<string>();
+    const commemorates = next<readonly string[]>();
+    const sortDay = next<number>();
+    const body = next<string | null>();
+    const countries: CountryRow[] = [];
+    for (let n = next<number>(); n > 0; n--) {
+      countries.push({ country: next<CountryCode>(), lastDay: next<number>(), type: next<number>(), roles: next<string>(), counterparts: next<string>() });
+    }
+    const anniversaries: AnniversaryRow[] = [];
+    for (let n = next<number>(); n > 0; n--) anniversaries.push({ anchorId: next<string>(), years: next<number>(), roles: next<string>(), counterparts: next<string>() });
+    steps.push({ position, stream, revision, type, recordedAt, first: { state, summaries, commemorates, version: { sortDay, body, countries, anniversaries } } });
+  }
+  return steps;
 }

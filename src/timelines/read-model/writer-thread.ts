@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { workerData } from 'node:worker_threads';
 import { serveOnThread } from '../../threads';
 import { modeOf } from './schema';
-import type { Step } from './steps';
+import { unpackSteps, type PackedSteps } from './steps';
 import { TimelineWriter } from './writer';
 import { prepareWriterConnection } from './writing';
 
@@ -15,11 +15,11 @@ const db = new Database(file, { fileMustExist: true, timeout: 60_000 });
 const writer = new TimelineWriter(db);
 let mode = prepareWriterConnection(db);
 
-serveOnThread<readonly Step[], true>(
-  (steps) => {
+serveOnThread<PackedSteps, true>(
+  (packed) => {
     // The main thread ends a bulk load between batches, on its own connection: follow it.
     if (mode !== modeOf(db).kind) mode = prepareWriterConnection(db);
-    writer.apply(steps);
+    writer.apply(unpackSteps(packed));
     return true;
   },
   () => db.close(),

@@ -126,7 +126,7 @@ export class TimelineWriter {
   }
 
   private applyInTransaction(steps: readonly Step[]): void {
-    // Another connection (this writer's twin on the other thread) wrote since: start from the file.
+    // Another connection wrote since (a writer from before a restart of its thread): start from the file.
     if (this.sql.checkpoint.get(PROJECTION) !== this.position) this.load();
     const times = new Map<number, Position>();
     for (const step of steps) {
