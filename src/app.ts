@@ -16,6 +16,7 @@ import { AppModule } from './app.module';
 import { serveDashboard } from './web/serve-dashboard';
 import { createLogger, logResponse, REQUEST_ID_HEADER } from './operations/logging';
 import { Metrics } from './operations/metrics';
+import { describeInputClasses } from './recording/dto/described';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -46,6 +47,7 @@ export async function createApp(config: Config, store: EventStore, options: { qu
     metrics.httpRequests.inc({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode });
     logResponse(request, reply);
   });
+  describeInputClasses();
   SwaggerModule.setup('docs', app, SwaggerModule.createDocument(app, openApiInfo()));
   await serveDashboard(app);
   return app;

@@ -16,6 +16,7 @@ import {
   WreathBody,
 } from '../../src/recording/dto';
 import { validateBody, type Dto } from '../../src/recording/validate';
+import { describeInputClasses } from '../../src/recording/dto/described';
 
 interface Schema {
   required?: string[];
@@ -39,6 +40,7 @@ let schemas: Record<string, Schema>;
 
 beforeAll(async () => {
   const app = await NestFactory.create(EmptyModule, new FastifyAdapter(), { logger: false });
+  describeInputClasses();
   const document = SwaggerModule.createDocument(app, new DocumentBuilder().build(), { extraModels: Object.values(BODIES) });
   schemas = document.components?.schemas as Record<string, Schema>;
   await app.close();

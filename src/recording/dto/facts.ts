@@ -1,6 +1,6 @@
 // The four facts as an archivist records them: one body per recording route.
 
-import { ApiSchema } from '@nestjs/swagger';
+import { DescribedSchema } from './described';
 import {
   MONUMENT_KINDS,
   TRIBUTES,
@@ -49,7 +49,7 @@ export abstract class FactBody {
   countries?: CountryCode[];
 }
 
-@ApiSchema({ name: 'Monument' })
+@DescribedSchema({ name: 'Monument' })
 export class MonumentDto implements Readonly<MonumentFact['monument']> {
   @TextField(MAX_LENGTH.name, { example: 'Monument to the joint struggle of the Soviet Union and the DPRK against Japanese militarism' })
   name!: string;
@@ -61,7 +61,7 @@ export class MonumentDto implements Readonly<MonumentFact['monument']> {
   place!: PlaceDto;
 }
 
-@ApiSchema({ name: 'MonumentAnnouncementBody', description: 'A monument or memorial announced, erected, restored or remodelled.' })
+@DescribedSchema({ name: 'MonumentAnnouncementBody', description: 'A monument or memorial announced, erected, restored or remodelled.' })
 export class MonumentAnnouncementBody extends FactBody implements FactInput<'MonumentAnnounced'> {
   @NestedField(() => MonumentDto)
   monument!: MonumentDto;
@@ -73,7 +73,7 @@ export class MonumentAnnouncementBody extends FactBody implements FactInput<'Mon
   announcedAt?: PlaceDto;
 }
 
-@ApiSchema({ name: 'VisitBody', description: 'A visit to a memorial site or cemetery.' })
+@DescribedSchema({ name: 'VisitBody', description: 'A visit to a memorial site or cemetery.' })
 export class VisitBody extends FactBody implements FactInput<'VisitMade'> {
   @NestedField(() => ActorDto)
   visitor!: ActorDto;
@@ -85,7 +85,7 @@ export class VisitBody extends FactBody implements FactInput<'VisitMade'> {
   delegation?: ActorDto[];
 }
 
-@ApiSchema({ name: 'WreathBody', description: 'A wreath, flower basket or flowers laid or sent.' })
+@DescribedSchema({ name: 'WreathBody', description: 'A wreath, flower basket or flowers laid or sent.' })
 export class WreathBody extends FactBody implements FactInput<'WreathSent'> {
   @NestedField(() => ActorDto, { description: 'In whose name it was laid or sent.' })
   sender!: ActorDto;
@@ -100,7 +100,7 @@ export class WreathBody extends FactBody implements FactInput<'WreathSent'> {
   deliveredBy?: ActorDto;
 }
 
-@ApiSchema({ name: 'StatementBody', description: 'A statement: a speech, a press conference, an interview.' })
+@DescribedSchema({ name: 'StatementBody', description: 'A statement: a speech, a press conference, an interview.' })
 export class StatementBody extends FactBody implements FactInput<'StatementIssued'> {
   @NestedField(() => ActorDto)
   speaker!: ActorDto;

@@ -4,7 +4,7 @@
 
 // class-transformer's @Type and swagger read design-time types through the metadata polyfill.
 import 'reflect-metadata';
-import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
+import type { ApiPropertyOptions } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -21,6 +21,7 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { HasFields, IsCountryCode, IsNotBlank, IsPartialDate, IsRecord, IsRevision } from './constraints';
+import { DescribedProperty } from './described';
 
 /** Longest accepted lengths, in UTF-16 code units. */
 export const MAX_LENGTH = { name: 200, title: 500, url: 2000, text: 2000, quote: 10_000, language: 100 } as const;
@@ -106,7 +107,7 @@ export const ChangesField = (options: FieldOptions = {}): PropertyDecorator =>
 
 function field(schema: ApiPropertyOptions, options: FieldOptions, ...checks: PropertyDecorator[]): PropertyDecorator {
   const decorators = [
-    options.optional ? ApiPropertyOptional(schema) : ApiProperty(schema),
+    DescribedProperty(schema, options.optional ?? false),
     ...presence(options.optional ?? false),
     ...checks,
   ];

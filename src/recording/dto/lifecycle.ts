@@ -1,11 +1,11 @@
 // What changes a record after it is made, and what defines the anchors records commemorate.
 
-import { ApiSchema } from '@nestjs/swagger';
+import { DescribedSchema } from './described';
 import type { AnchorData, CountryCode, FactChanges, PartialDate } from '../../domain/events';
 import { IsCountryCode } from './constraints';
 import { ChangesField, CodeListField, DateField, MAX_ITEMS, MAX_LENGTH, RevisionField, TextField } from './fields';
 
-@ApiSchema({ name: 'CorrectionBody' })
+@DescribedSchema({ name: 'CorrectionBody' })
 export class CorrectionBody {
   @RevisionField({ description: 'The revision the correction was made against; a stale one is refused with 409.' })
   expectedRevision!: number;
@@ -22,7 +22,7 @@ export class CorrectionBody {
   reason!: string;
 }
 
-@ApiSchema({ name: 'RetractionBody' })
+@DescribedSchema({ name: 'RetractionBody' })
 export class RetractionBody {
   @TextField(MAX_LENGTH.text, { description: 'Why the record should never have been made.' })
   reason!: string;
@@ -31,7 +31,7 @@ export class RetractionBody {
   expectedRevision?: number;
 }
 
-@ApiSchema({ name: 'AnchorBody', description: 'A historical event that records commemorate.' })
+@DescribedSchema({ name: 'AnchorBody', description: 'A historical event that records commemorate.' })
 export class AnchorBody implements Omit<AnchorData, 'anchorId'> {
   @TextField(MAX_LENGTH.name, { example: 'Korean War Armistice Agreement' })
   name!: string;

@@ -1,10 +1,10 @@
 // The shapes facts are built of: who acted, where, and who reported it.
 
-import { ApiSchema } from '@nestjs/swagger';
+import { DescribedSchema } from './described';
 import type { Actor, CountryCode, PartialDate, Place, Source } from '../../domain/events';
 import { CountryField, DateField, MAX_LENGTH, TextField, UrlField } from './fields';
 
-@ApiSchema({ name: 'Actor', description: 'A person acting for a country.' })
+@DescribedSchema({ name: 'Actor', description: 'A person acting for a country.' })
 export class ActorDto implements Actor {
   @TextField(MAX_LENGTH.name, { description: 'The person, as the sources name them.', example: 'Kim Jong-un' })
   name!: string;
@@ -25,19 +25,19 @@ abstract class PlaceFields {
   locality?: string;
 }
 
-@ApiSchema({ name: 'Place', description: 'Where something happened or stands.' })
+@DescribedSchema({ name: 'Place', description: 'Where something happened or stands.' })
 export class PlaceDto extends PlaceFields implements Place {
   @TextField(MAX_LENGTH.name, { optional: true, description: 'The site itself, when there is one.' })
   name?: string;
 }
 
-@ApiSchema({ name: 'Site', description: 'A named memorial site or cemetery.' })
+@DescribedSchema({ name: 'Site', description: 'A named memorial site or cemetery.' })
 export class SiteDto extends PlaceFields implements Place {
   @TextField(MAX_LENGTH.name, { description: 'The memorial or cemetery.', example: "Cemetery of the Chinese People's Volunteers" })
   name!: string;
 }
 
-@ApiSchema({ name: 'Source', description: 'Where the record comes from.' })
+@DescribedSchema({ name: 'Source', description: 'Where the record comes from.' })
 export class SourceDto implements Source {
   @TextField(MAX_LENGTH.name, { description: 'The news agency, paper or institution.', example: 'The Korea Herald' })
   publisher!: string;
