@@ -142,10 +142,22 @@ interface Projecting {
   readonly failCommit?: number;
 }
 
-/** The writer, but its `failAt`th commit fails without writing: the projector must retry from the checkpoint. */
-function failingOnce(writer: ReadModelWriter, failAt: number): { writer: ReadModelWriter; commits: () => number } {
+/**
+ * The writer, counting its commits and their failures; its `failAt`th commit fails without
+ * writing, if asked: the projector must retry from the checkpoint.
+ */
+function counting(writer: ReadModelWriter, failAt?: number): { writer: ReadModelWriter; commits: () => number; failures: () => number } {
   let commits = 0;
-  const commit = (steps: readonly Step[]) => (++commits === failAt ? Promise.reject(new Error('a passing fault')) : writer.commit(steps));
+  let failures = 0;
+  const commit = async (steps: readonly Step[]) => {
+    try {
+      if (++commits === failAt) throw new Error('a passing fault');
+      await writer.commit(steps);
+    } catch (error) {
+      failures++;
+      throw error;
+    }
+  };
   const proxy = new Proxy(writer, {
     get: (target, property) => {
       if (property === 'commit') return commit;
@@ -153,7 +165,7 @@ function failingOnce(writer: ReadModelWriter, failAt: number): { writer: ReadMod
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
-  return { writer: proxy, commits: () => commits };
+  return { writer: proxy, commits: () => commits, failures: () => failures };
 }
 
 /** Projects the events into fresh read models in batches of `batchSize`, then checks them. */
@@ -166,7 +178,7 @@ async function withReadModels<T>(
   const dir = mkdtempSync(join(tmpdir(), 'annals-as-of-'));
   const store = new EmbeddedEventStore(dir);
   const models = openLive(dir, placement);
-  const writing = failCommit === undefined ? { writer: models.writer, commits: () => 0 } : failingOnce(models.writer, failCommit);
+  const writing = counting(models.writer, failCommit);
   try {
     const log = await appendLog(store, events);
     const project = async (upTo: Position | undefined) => {
@@ -181,6 +193,8 @@ async function withReadModels<T>(
     await project(await store.headPosition());
     if (indexed) await finishBulkLoad(models);
     if (failCommit !== undefined) expect(writing.commits()).toBeGreaterThanOrEqual(Math.min(failCommit, Math.ceil(log.length / batchSize)));
+    // Else no batch failed: a retry from the file would hide a writer that went wrong and healed.
+    else expect(writing.failures()).toBe(0);
     return check(log, models);
   } finally {
     await close(models);
@@ -295,6 +309,20 @@ describe('the read models as of an instant', () => {
       { numRuns: 5 },
     );
   }, 120_000);
+
+  // Each batch is prepared while the one before commits on the thread, on top of it: a record
+  // corrected in every batch must be read as the batch before left it.
+  it('equal the pure replay for a record corrected in batch after batch while the one before commits', async () => {
+    const ops: Op[] = [
+      { op: 'anchor', anchor: 'cpv-entry', date: '1950-10-25', name: 'first name' },
+      { op: 'record', type: 'VisitMade', occurredOn: '2020-10-25', actor: 'KP', host: 'CN', others: [], commemorates: ['cpv-entry'] },
+      ...Array.from({ length: 30 }, (_, i): Op => ({ op: 'correct', target: 0, occurredOn: `${1990 + i}`, countries: i % 2 === 0 ? ['RU'] : [], commemorates: undefined, actor: undefined })),
+    ];
+    const events = history(ops, ops.map(() => 1));
+    for (const batchSize of [1, 2, 3]) {
+      await withReadModels(events, batchSize, (log, models) => checkAsOf(log, models, 3, [0.2, 0.5, 0.8, 1]), { placement: 'thread' });
+    }
+  }, 60_000);
 
   // While one batch commits the next is prepared on top of it: when the first fails, the second
   // must go too, and the projector start again from the file (anchors included).
