@@ -68,6 +68,10 @@ describeBuilt('annals import', () => {
       'not json at all',
       '{"kind":"correction","key":"c-1","record":"never-recorded","body":{"changes":{"summary":"y"},"reason":"r"}}',
       good[2].replace(/"recordedAt":"[^"]*"/, '"recordedAt":"2019-01-01T00:00:00Z"'),
+      '{"kind":"visits","key":"v-2","body":{"occurredOn":"2020","summary":"x","visitor":{"name":"Kim Jong-un","country":"KP"},"site":{"name":"s","country":"KP"},"sources":[{"publisher":"TASS"}]}}',
+      '{"kind":"statements","key":"v-2","body":{"occurredOn":"2020","summary":"x","speaker":{"name":"Xi","country":"CN"},"sources":[{"publisher":"TASS"}]}}',
+      // The record of line 8 is a visit: a tribute is not a visit's to correct.
+      '{"kind":"correction","key":"c-2","record":"v-2","body":{"changes":{"tribute":"wreath"},"reason":"r"}}',
     ];
     const file = join(scratch, 'bad.ndjson');
     writeFileSync(file, bad.join('\n') + '\n');
@@ -79,7 +83,9 @@ describeBuilt('annals import', () => {
     expect(run.stderr).toContain('line 5: (line): not JSON');
     expect(run.stderr).toContain('line 6: record: names no record');
     expect(run.stderr).toContain('line 7: recordedAt: is before 2020-10-22T06:01:00.000Z');
-    expect(run.stderr).toMatch(/annals: 5 bad lines: nothing imported/);
+    expect(run.stderr).toContain('line 9: key: is already used on line 8');
+    expect(run.stderr).toContain("line 10: body.changes.tribute: is not a known field");
+    expect(run.stderr).toMatch(/annals: 7 bad lines: nothing imported/);
     expect(run.stderr).not.toMatch(/^\s+at /m); // no stack trace
     expect(await eventsIn(folder('bad'))).toHaveLength(0);
   });
