@@ -5,24 +5,23 @@
 
 import * as crypto from 'node:crypto';
 
-/** One-shot hashing to hex where Node has it (20.12 and later), a Hash object otherwise. */
-const hash: (algorithm: string, data: string | Buffer) => string =
-  typeof crypto.hash === 'function' ? (algorithm, data) => crypto.hash(algorithm, data) : (algorithm, data) => crypto.createHash(algorithm).update(data).digest('hex');
+/** One-shot hashing where Node has it (20.12 and later), a Hash object otherwise: to hex, or to bytes. */
+function hash(algorithm: string, data: string | Buffer): string;
+function hash(algorithm: string, data: string | Buffer, output: 'buffer'): Buffer;
+function hash(algorithm: string, data: string | Buffer, output: 'hex' | 'buffer' = 'hex'): string | Buffer {
+  if (typeof crypto.hash === 'function') return crypto.hash(algorithm, data, output) as string | Buffer;
+  const digest = crypto.createHash(algorithm).update(data);
+  return output === 'hex' ? digest.digest('hex') : digest.digest();
+}
 
 /** RFC 9562 name-based UUID (version 5, SHA-1). */
 export function uuidV5(name: string, namespace: string): string {
   const ns = namespace === ANNALS_NAMESPACE ? ANNALS_NAMESPACE_BYTES : namespaceBytes(namespace);
-  const digest = hashBytes('sha1', Buffer.concat([ns, Buffer.from(name, 'utf8')]));
+  const digest = hash('sha1', Buffer.concat([ns, Buffer.from(name, 'utf8')]), 'buffer');
   digest[6] = (digest[6] & 0x0f) | 0x50;
   digest[8] = (digest[8] & 0x3f) | 0x80;
   return uuidText(digest);
 }
-
-/** One-shot hashing to bytes where Node has it, a Hash object otherwise. */
-const hashBytes: (algorithm: string, data: Buffer) => Buffer =
-  typeof crypto.hash === 'function'
-    ? (algorithm, data) => crypto.hash(algorithm, data, 'buffer') as unknown as Buffer
-    : (algorithm, data) => crypto.createHash(algorithm).update(data).digest();
 
 const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 const UUID_TEXT = Buffer.alloc(36, '-');

@@ -126,8 +126,6 @@ export class TimelineWriter {
   }
 
   private applyInTransaction(steps: readonly Step[]): void {
-    // Another connection wrote since (a writer from before a restart of its thread): start from the file.
-    if (this.sql.checkpoint.get(PROJECTION) !== this.position) this.load();
     const times = new Map<number, Position>();
     for (const step of steps) {
       if (step.first) this.applyFirst(step.stream.slice(RECORD_STREAM_PREFIX.length), step.first, step.position);
