@@ -52,6 +52,11 @@ export interface ImportOptions {
 /** How many lines are checked together: the archive is read once for them all. */
 const BATCH_LINES = 1000;
 /**
+ * How many lines of an applied batch are parsed, and their streams read, at a time: the parsed
+ * lines are let go of before the next part, while still young.
+ */
+const PART_LINES = 25;
+/**
  * How many lines are applied together: the appends of a batch share one transaction, and a
  * server on the same data sees each batch as it lands. Records are spread over the log's indexes
  * (their ids are hashes), so a transaction rewrites index pages all over the file: the more
@@ -131,6 +136,12 @@ interface CheckState {
   /** Anchors found in the archive. */
   readonly storedAnchors: Set<string>;
   readonly storedFactKeys: Set<string>;
+  /**
+   * Whether the archive held any event when the check began. An empty one holds none of the
+   * file's records, so a first import need not derive each key's record id (a hash) and look
+   * for it; a record appended meanwhile by another writer is met when the line is applied.
+   */
+  readonly archiveHeldEvents: boolean;
   readonly clock: { last: number; readonly now: number };
   count: number;
   badLines: number;
@@ -143,6 +154,7 @@ async function checkFile(path: string, store: EventStore): Promise<FileFacts> {
     anchors: new Set(),
     storedAnchors: new Set(),
     storedFactKeys: new Set(),
+    archiveHeldEvents: (await store.headPosition()) !== undefined,
     clock: { last: 0, now: Date.now() },
     count: 0,
     badLines: 0,
@@ -171,15 +183,15 @@ async function checkBatch(batch: readonly Line[], state: CheckState, store: Even
   const anchorIds = new Set<string>();
   for (const { line } of checked) {
     if (line?.kind === 'fact') {
-      recordKeys.add(line.key);
+      if (state.archiveHeldEvents) recordKeys.add(line.key);
       for (const anchorId of commemoratedBy(line)) if (!state.anchors.has(anchorId) && !state.storedAnchors.has(anchorId)) anchorIds.add(anchorId);
-    } else if (line?.kind === 'correction' || line?.kind === 'retraction') {
+    } else if ((line?.kind === 'correction' || line?.kind === 'retraction') && state.archiveHeldEvents) {
       recordKeys.add(line.record);
     }
   }
   const read = await store.readStreams([...[...recordKeys].map(streamOfKey), ...[...anchorIds].map(anchorStream)]);
   for (const anchorId of anchorIds) if (read.has(anchorStream(anchorId))) state.storedAnchors.add(anchorId);
-  const stored = (key: string) => read.get(streamOfKey(key));
+  const stored = (key: string) => (state.archiveHeldEvents ? read.get(streamOfKey(key)) : undefined);
 
   for (const { number, text, errors: lineErrors, line: valid } of checked) {
     state.count++;
@@ -400,8 +412,8 @@ async function applyBatch(texts: readonly Line[], state: ApplyState, retrying: b
     await previous;
     previous = Promise.resolve();
   };
-  for (let first = 0; first < texts.length; first += BATCH_LINES) {
-    const lines = texts.slice(first, first + BATCH_LINES).map(({ number, text }) => ({ number, text, line: interpretLine(JSON.parse(text) as Record<string, unknown>) }));
+  for (let first = 0; first < texts.length; first += PART_LINES) {
+    const lines = texts.slice(first, first + PART_LINES).map(({ number, text }) => ({ number, text, line: interpretLine(JSON.parse(text) as Record<string, unknown>) }));
     await batch.read(lines, landed);
     for (const { number, text, line } of lines) {
       // A line that touches a stream the batch no longer knows (an exported event went to it)

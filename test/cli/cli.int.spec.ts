@@ -90,6 +90,25 @@ describeBuilt('annals import', () => {
     expect(await eventsIn(folder('bad'))).toHaveLength(0);
   });
 
+  it('checks a file against the records already in the archive', async () => {
+    expect(annals(['import', EXAMPLE], inFolder('second-file')).status).toBe(0);
+    const file = join(scratch, 'second.ndjson');
+    const reused = '{"kind":"visits","key":"kim-visit-hoechang-2013","body":{"occurredOn":"2014","summary":"another visit","visitor":{"name":"Kim Jong-un","country":"KP"},"site":{"name":"s","country":"KP"},"sources":[{"publisher":"TASS"}]}}';
+    const correction = '{"kind":"correction","key":"c-archive","record":"kim-visit-hoechang-2018","body":{"changes":{"summary":"corrected from a second file"},"reason":"r"}}';
+    writeFileSync(file, `${reused}\n${correction}\n`);
+    const refused = annals(['import', file], inFolder('second-file'));
+    expect(refused.status).toBe(3);
+    expect(refused.stderr).toContain('line 1: key: is already used in the archive for another record');
+    expect(refused.stderr).not.toContain('line 2');
+    expect(await eventsIn(folder('second-file'))).toHaveLength(18);
+    // Without the clashing line, the correction of a record only the archive holds lands.
+    writeFileSync(file, `${correction}\n`);
+    expect(annals(['import', file], inFolder('second-file')).status).toBe(0);
+    const events = await eventsIn(folder('second-file'));
+    expect(events).toHaveLength(19);
+    expect(events.at(-1)).toMatchObject({ type: 'RecordCorrected', data: { changes: { summary: 'corrected from a second file' } } });
+  });
+
   it('says what is wrong in one line when the file is missing', () => {
     const run = annals(['import', join(scratch, 'missing.ndjson')], inFolder('missing'));
     expect(run.status).toBe(1);
