@@ -15,12 +15,11 @@ export interface CommandContext {
 
 /** Turns decided events into events to append, with metadata and ids (derived when keyed). */
 export function toAppend(events: readonly { type: string; data: unknown }[], context: CommandContext, scope: string): EventToAppend[] {
-  const { idempotency, ...rest } = context;
-  const metadata: EventMetadata = {
-    ...rest,
-    schemaVersion: SCHEMA_VERSION,
-    ...(idempotency ? { idempotencyKey: idempotency.key, requestDigest: idempotency.digest } : {}),
-  };
+  const { recordedBy, recordedAt, correlationId, causationId, idempotency } = context;
+  // Spelt out rather than spread from the context: built for every line of a bulk import.
+  const metadata: EventMetadata = idempotency
+    ? { recordedBy, recordedAt, correlationId, causationId, schemaVersion: SCHEMA_VERSION, idempotencyKey: idempotency.key, requestDigest: idempotency.digest }
+    : { recordedBy, recordedAt, correlationId, causationId, schemaVersion: SCHEMA_VERSION };
   return events.map((event, index) => ({
     id: idempotency ? eventIdFor(idempotency, scope, index) : randomUUID(),
     type: event.type,

@@ -5,40 +5,44 @@
 
 import * as crypto from 'node:crypto';
 
-/** One-shot hashing where Node has it (20.12 and later), a Hash object otherwise: to hex, or to bytes. */
-function hash(algorithm: string, data: string | Buffer): string;
-function hash(algorithm: string, data: string | Buffer, output: 'buffer'): Buffer;
-function hash(algorithm: string, data: string | Buffer, output: 'hex' | 'buffer' = 'hex'): string | Buffer {
-  if (typeof crypto.hash === 'function') return crypto.hash(algorithm, data, output) as string | Buffer;
-  const digest = crypto.createHash(algorithm).update(data);
-  return output === 'hex' ? digest.digest('hex') : digest.digest();
+/** A hex digest, one-shot where Node has it (20.12 and later), through a Hash object otherwise. */
+function hash(algorithm: string, data: string | Buffer): string {
+  if (typeof crypto.hash === 'function') return crypto.hash(algorithm, data, 'hex');
+  return crypto.createHash(algorithm).update(data).digest('hex');
 }
 
 /** RFC 9562 name-based UUID (version 5, SHA-1). */
 export function uuidV5(name: string, namespace: string): string {
   const ns = namespace === ANNALS_NAMESPACE ? ANNALS_NAMESPACE_BYTES : namespaceBytes(namespace);
-  const digest = hash('sha1', Buffer.concat([ns, Buffer.from(name, 'utf8')]), 'buffer');
-  digest[6] = (digest[6] & 0x0f) | 0x50;
-  digest[8] = (digest[8] & 0x3f) | 0x80;
-  return uuidText(digest);
+  // Namespace and name are hashed from one scratch buffer, and the digest read as hex: a digest
+  // as bytes is a Buffer of its own, with memory outside the heap that only a full collection
+  // gives back, and a bulk import derives two ids a line.
+  ns.copy(NAME_BYTES, 0);
+  const length = NAME_BYTES.write(name, 16, 'utf8');
+  const hashed = 16 + length < NAME_BYTES.length ? NAME_BYTES.subarray(0, 16 + length) : Buffer.concat([ns, Buffer.from(name, 'utf8')]);
+  return uuidText(hash('sha1', hashed));
 }
 
-const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+/** Room for a namespace and a name of up to 4 KB; a longer name is hashed from a buffer of its own. */
+const NAME_BYTES = Buffer.alloc(4096 + 16);
+
+const HEX_DIGITS = '0123456789abcdef';
 const UUID_TEXT = Buffer.alloc(36, '-');
 
 /**
- * The first 16 bytes as a UUID's text, written into one scratch buffer and read out as one flat
- * string. A UUID put together from slices of the hex digest is a tree of a dozen strings, each
- * kept alive by the id: in a bulk import the ids outlive the young generation, and those trees
- * were a sixth of what it promoted.
+ * A hex digest's first 32 digits as a version 5 UUID's text, written into one scratch buffer and
+ * read out as one flat string. A UUID put together from slices of the digest is a tree of a
+ * dozen strings, each kept alive by the id: in a bulk import the ids outlive the young
+ * generation, and those trees were a sixth of what it promoted.
  */
-function uuidText(bytes: Buffer): string {
+function uuidText(hex: string): string {
   let at = 0;
-  for (let i = 0; i < 16; i++) {
-    if (i === 4 || i === 6 || i === 8 || i === 10) at++; // the dashes stay where alloc put them
-    const hex = HEX[bytes[i]];
-    UUID_TEXT[at++] = hex.charCodeAt(0);
-    UUID_TEXT[at++] = hex.charCodeAt(1);
+  for (let i = 0; i < 32; i++) {
+    if (i === 8 || i === 12 || i === 16 || i === 20) at++; // the dashes stay where alloc put them
+    let digit = hex.charCodeAt(i);
+    if (i === 12) digit = 0x35; // the version, 5
+    else if (i === 16) digit = HEX_DIGITS.charCodeAt((parseInt(hex[16], 16) & 0x3) | 0x8); // the variant, 10xx
+    UUID_TEXT[at++] = digit;
   }
   return UUID_TEXT.toString('latin1', 0, 36);
 }

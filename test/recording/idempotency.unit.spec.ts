@@ -1,10 +1,28 @@
 import { canonicalJson, eventIdFor, idempotencyFor, recordIdForKey, uuidV5 } from '../../src/recording/idempotency';
 import fc from 'fast-check';
+import { createHash } from 'node:crypto';
 
 describe('derived ids', () => {
   it('computes RFC 9562 version 5 UUIDs', () => {
     // The RFC's own example: the DNS namespace and www.example.com.
     expect(uuidV5('www.example.com', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe('2ed6657d-e927-568b-95e1-2665a8aea6a2');
+  });
+  it('derives a version 5 UUID as the RFC spells it out, for any name, long or not ASCII', () => {
+    // The RFC's steps, written plainly: SHA-1 over namespace and name, version and variant set.
+    const reference = (name: string, namespace: string): string => {
+      const digest = createHash('sha1').update(Buffer.from(namespace.replace(/-/g, ''), 'hex')).update(name, 'utf8').digest();
+      digest[6] = (digest[6] & 0x0f) | 0x50;
+      digest[8] = (digest[8] & 0x3f) | 0x80;
+      const hex = digest.subarray(0, 16).toString('hex');
+      return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+    };
+    const names = fc.oneof(fc.string(), fc.string({ unit: 'grapheme', maxLength: 50 }), fc.string({ minLength: 4070, maxLength: 4200 }));
+    fc.assert(
+      fc.property(names, fc.uuid(), (name, namespace) => {
+        expect(uuidV5(name, namespace)).toBe(reference(name, namespace));
+      }),
+      { numRuns: 300 },
+    );
   });
   it('names the same record for the same key, another for another key', () => {
     expect(recordIdForKey('kh-2020-10-22-1')).toBe(recordIdForKey('kh-2020-10-22-1'));
