@@ -17,10 +17,12 @@ export function uuidV5(name: string, namespace: string): string {
   // Namespace and name are hashed from one scratch buffer, and the digest read as hex: a digest
   // as bytes is a Buffer of its own, with memory outside the heap that only a full collection
   // gives back, and a bulk import derives two ids a line.
+  // The name's size is measured first: write() stops short of a character that does not fit.
+  const size = Buffer.byteLength(name, 'utf8');
+  if (16 + size > NAME_BYTES.length) return uuidText(hash('sha1', Buffer.concat([ns, Buffer.from(name, 'utf8')])));
   ns.copy(NAME_BYTES, 0);
-  const length = NAME_BYTES.write(name, 16, 'utf8');
-  const hashed = 16 + length < NAME_BYTES.length ? NAME_BYTES.subarray(0, 16 + length) : Buffer.concat([ns, Buffer.from(name, 'utf8')]);
-  return uuidText(hash('sha1', hashed));
+  NAME_BYTES.write(name, 16, 'utf8');
+  return uuidText(hash('sha1', NAME_BYTES.subarray(0, 16 + size)));
 }
 
 /** Room for a namespace and a name of up to 4 KB; a longer name is hashed from a buffer of its own. */
