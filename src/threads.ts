@@ -30,11 +30,13 @@ type ToThread<Request> = { readonly request: Request } | { readonly close: true 
 type FromThread<Answer> = { readonly answer: Answer } | { readonly failure: { readonly message: string; readonly code?: string } } | { readonly closed: true };
 
 /**
- * A thread that answers one request at a time (the caller waits for each answer before asking
- * again), with its failures as errors carrying their message and code. The thread keeps the
- * process alive only while a request is in flight or it is closing.
+ * A thread that answers requests one at a time, in the order they were asked, with its failures
+ * as errors carrying their message and code. A caller may ask again before the answer comes: the
+ * request waits in the thread's queue, so the thread starts on it the moment it is done with the
+ * one before, rather than after a round trip through the caller. The thread keeps the process
+ * alive only while a request is in flight or it is closing.
  *
- * A thread that dies (a native crash, running out of its heap) fails the request in flight, and
+ * A thread that dies (a native crash, running out of its heap) fails the requests in flight, and
  * the next request starts a fresh thread: a server whose writer died would otherwise refuse every
  * write until restarted. What the dead thread was doing is left to the caller, which knows
  * whether its work may have landed (the store answers with the error; the projector resumes from
@@ -42,7 +44,8 @@ type FromThread<Answer> = { readonly answer: Answer } | { readonly failure: { re
  */
 export class ThreadService<Request, Answer> {
   private worker: Worker | undefined;
-  private waiting: { resolve: (answer: Answer) => void; reject: (error: unknown) => void } | undefined;
+  /** The requests in flight, oldest first: the thread answers in that order. */
+  private waiting: { resolve: (answer: Answer) => void; reject: (error: unknown) => void }[] = [];
   private closing: (() => void) | undefined;
   private closed = false;
   private starts = 0;
@@ -65,10 +68,9 @@ export class ThreadService<Request, Answer> {
 
   ask(request: Request): Promise<Answer> {
     if (this.closed) return Promise.reject(new Error(`${this.what} is closed`));
-    if (this.waiting) return Promise.reject(new Error('a request is already in flight'));
     const worker = (this.worker ??= this.start());
     return new Promise((resolve, reject) => {
-      this.waiting = { resolve, reject };
+      this.waiting.push({ resolve, reject });
       worker.ref();
       worker.postMessage({ request } satisfies ToThread<Request>);
     });
@@ -101,9 +103,8 @@ export class ThreadService<Request, Answer> {
       this.closing?.();
       return;
     }
-    const waiting = this.waiting;
-    this.waiting = undefined;
-    worker.unref();
+    const waiting = this.waiting.shift();
+    if (this.waiting.length === 0) worker.unref();
     if ('answer' in message) waiting?.resolve(message.answer);
     else waiting?.reject(Object.assign(new Error(message.failure.message), { code: message.failure.code }));
   }
@@ -112,8 +113,9 @@ export class ThreadService<Request, Answer> {
   private died(worker: Worker, error: Error): void {
     if (this.worker !== worker) return;
     this.worker = undefined;
-    this.waiting?.reject(error);
-    this.waiting = undefined;
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const request of waiting) request.reject(error);
     this.closing?.();
   }
 }

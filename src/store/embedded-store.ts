@@ -195,8 +195,8 @@ export class EmbeddedEventStore implements EventStore {
     // Page by page, narrowing the window, so a long log never sits in memory whole.
     while (left > 0) {
       const page = (backwards ? this.sql.allBackwards : this.sql.allForwards).all(after, before, Math.min(left, PAGE_SIZE));
-      for (const row of page) yield decode(row);
       const last = page.at(-1);
+      for (const row of handOut(page)) yield decode(row);
       if (last === undefined || page.length < PAGE_SIZE) return;
       left -= page.length;
       if (backwards) before = last.position;
@@ -292,6 +292,21 @@ function settle(pending: PendingAppend, outcome: AppendOutcome): void {
  * append (this process's, signalled at once, or another's, polled for) may have moved it on.
  * Iterate it once.
  */
+/**
+ * A page's items one by one, each let go of as it is handed on. A consumer that holds items a
+ * while (the projector: a batch being prepared, the next waiting for the writer) would otherwise
+ * find a page keeping its first items alive until its last is taken: long enough, during a
+ * catch-up, for them to outlive two young-generation collections and be promoted (580 MB of
+ * events in 11 s), for the old generation to be collected a hundred times.
+ */
+function* handOut<T>(page: T[]): Generator<T, void, undefined> {
+  for (let i = 0; i < page.length; i++) {
+    const item = page[i];
+    page[i] = undefined as T;
+    yield item;
+  }
+}
+
 class EmbeddedSubscription implements Subscription {
   private closed = false;
   private wake: (() => void) | undefined;
@@ -305,7 +320,7 @@ class EmbeddedSubscription implements Subscription {
     try {
       while (!this.closed) {
         const page = this.store.readPage(this.cursor);
-        for (const event of page) {
+        for (const event of handOut(page)) {
           if (this.closed) return;
           this.cursor = event.position;
           yield event;

@@ -49,6 +49,8 @@ export interface ProjectorFailure {
   readonly at: Date;
 }
 
+/** Batches handed to the writer and not yet committed, at most: the one it applies and the next. */
+const IN_FLIGHT = 2;
 const DEFAULT_BATCH = 100;
 const DEFAULT_MAX_BATCH = 500;
 /** How long one transaction may take, roughly. */
@@ -74,6 +76,8 @@ export class Projector {
   private waiters: Waiter[] = [];
   private wakeRetry: (() => void) | undefined;
   private batchSize: number;
+  /** When the last batch was committed (performance.now()). */
+  private lastCommitAt = 0;
 
   constructor(
     private readonly store: EventStore,
@@ -136,43 +140,54 @@ export class Projector {
 
   /**
    * Follows the log from the checkpoint until stopped or the subscription ends. While one batch
-   * commits (on the writer's thread, if it has one), the next is read and prepared.
+   * commits (on the writer's thread, if it has one), the next waits behind it, handed over
+   * already, and the one after is read and prepared: the writer never waits for the thread that
+   * reads the log to come round (at 1,000,000 events that wait was 1.4 ms a batch, 5.5 s in all).
    */
   private async follow(): Promise<void> {
     this.writer.reset(); // what was prepared past the checkpoint before a failure is gone
     const subscription = this.store.subscribeToAll({ after: this.writer.checkpoint });
     this.subscription = subscription;
-    let inFlight: Promise<void> | undefined;
+    // Handed to the writer, oldest first. Each is applied only on top of the one before, so the
+    // first failure fails the rest too; it is met when its turn comes to be awaited.
+    const inFlight: Promise<void>[] = [];
     try {
       for await (const batch of batches(subscription, () => this.batchSize)) {
         if (this.stopped) return;
         if (batch.length === 0) {
-          await inFlight;
+          while (inFlight.length > 0) await inFlight.shift();
           await this.options.onCaughtUp?.();
           continue;
         }
         const steps = this.writer.prepare(batch);
-        await inFlight; // a failed batch fails this one too: it was prepared on top of it
-        inFlight = this.commit(steps);
-        // Its failure is met at the next await of it, maybe after the next batch is read.
-        inFlight.catch(() => undefined);
+        while (inFlight.length >= IN_FLIGHT) await inFlight.shift();
+        const committing = this.commit(steps);
+        committing.catch(() => undefined);
+        inFlight.push(committing);
         // A backlog arrives without the event loop turning: let requests in between batches.
         await nextTurn();
       }
-      await inFlight;
+      while (inFlight.length > 0) await inFlight.shift();
     } finally {
-      await inFlight?.catch(() => undefined); // nothing is written once stop() has resolved
+      await Promise.allSettled(inFlight); // nothing is written once stop() has resolved
       await subscription.close();
     }
   }
 
-  private async commit(steps: readonly Step[]): Promise<void> {
-    const before = this.writer.checkpoint;
-    const started = performance.now();
-    await this.writer.commit(steps);
-    this.resize(steps.length, performance.now() - started);
-    this.failure = undefined;
-    this.committed(before, this.writer.checkpoint!);
+  // Not async: an async function keeps its arguments until it returns, and a batch's steps (and the
+  // events they hold) kept until the writer is done with them outlive two young-generation
+  // collections, to be copied twice and promoted: 580 MB of them in 11 s of a catch-up.
+  private commit(steps: readonly Step[]): Promise<void> {
+    const sent = performance.now();
+    const applied = steps.length;
+    return this.writer.commit(steps).then((before) => {
+      // Its own time: from when the writer could start on it, which may be after the batch before.
+      const now = performance.now();
+      this.resize(applied, now - Math.max(sent, this.lastCommitAt));
+      this.lastCommitAt = now;
+      this.failure = undefined;
+      this.committed(before, this.writer.checkpoint!);
+    });
   }
 
   private resize(applied: number, ms: number): void {

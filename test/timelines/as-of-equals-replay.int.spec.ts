@@ -143,16 +143,18 @@ interface Projecting {
 }
 
 /**
- * The writer, counting its commits and their failures; its `failAt`th commit fails without
- * writing, if asked: the projector must retry from the checkpoint.
+ * The writer, counting its commits and their failures; its `failAt`th commit fails, if asked,
+ * inside the writer's transaction, after the batch's rows (its last step carries a position that
+ * the checkpoint's column refuses), as a passing fault would: nothing of it may stay, the batch
+ * already handed over behind it must not land, and the projector must retry from the checkpoint.
  */
 function counting(writer: ReadModelWriter, failAt?: number): { writer: ReadModelWriter; commits: () => number; failures: () => number } {
   let commits = 0;
   let failures = 0;
   const commit = async (steps: readonly Step[]) => {
     try {
-      if (++commits === failAt) throw new Error('a passing fault');
-      await writer.commit(steps);
+      if (++commits === failAt) steps = [...steps.slice(0, -1), { ...steps[steps.length - 1], position: 'a passing fault' as unknown as Position }];
+      return await writer.commit(steps);
     } catch (error) {
       failures++;
       throw error;

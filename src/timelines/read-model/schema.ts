@@ -150,6 +150,12 @@ export function prepareSchema(db: Database.Database, bootId: string): Mode {
   return mode;
 }
 
+/** Reads the kind of a connection's file again and again, from one prepared statement (a writer asks before each batch). */
+export function modeKindReader(db: Database.Database): () => Mode['kind'] {
+  const indexed = db.prepare<[], string>("SELECT value FROM meta WHERE key = 'indexed'").pluck();
+  return () => (indexed.get() === '1' ? 'indexed' : 'bulk');
+}
+
 export function modeOf(db: Database.Database): Mode {
   const value = (key: string) => db.prepare<[string], string>('SELECT value FROM meta WHERE key = ?').pluck().get(key);
   return value('indexed') === '1' ? { kind: 'indexed' } : { kind: 'bulk', bootId: value('boot_id') ?? '' };

@@ -105,9 +105,14 @@ export class TimelineWriter {
   /**
    * Applies the steps, which follow the checkpoint in log order, in one transaction with the
    * new checkpoint. If it throws, nothing of the batch is kept, in the file or in memory.
+   *
+   * `after` is the checkpoint the batch was prepared on top of. A batch sent while the one before
+   * was still being applied must not land if that one failed: it is refused, and the projector
+   * starts again from the checkpoint.
    */
-  apply(steps: readonly Step[]): void {
+  apply(steps: readonly Step[], after: Position | undefined = this.position): void {
     if (steps.length === 0) return;
+    if (after !== this.position) throw new Error(`a batch prepared after position ${after ?? 'none'} cannot follow the read models' checkpoint ${this.position ?? 'none'}`);
     try {
       this.applyAll(steps);
     } catch (error) {

@@ -35,7 +35,8 @@ export function prepareWriterConnection(db: Database.Database): Mode['kind'] {
 }
 
 interface Committer {
-  commit(steps: readonly Step[]): Promise<void>;
+  /** `after`: the checkpoint the steps follow, which the file must be at when they are applied. */
+  commit(steps: readonly Step[], after: Position | undefined): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -43,6 +44,8 @@ export class ReadModelWriter {
   private committing: Committer | undefined;
   private maker: StepMaker;
   private committed: Position | undefined;
+  /** The last position handed to the committer: ahead of `committed` while batches are in flight. */
+  private sent: Position | undefined;
 
   /** `db`: the main thread's connection to `file`, which this reads the file's state with. */
   constructor(
@@ -50,7 +53,7 @@ export class ReadModelWriter {
     private readonly file: string,
     private readonly placement: WriterPlacement = defaultPlacement(),
   ) {
-    this.committed = checkpointOf(db);
+    this.committed = this.sent = checkpointOf(db);
     this.maker = new StepMaker(currentAnchors(db));
   }
 
@@ -67,16 +70,28 @@ export class ReadModelWriter {
     return this.maker.steps(events);
   }
 
-  /** Commits a prepared batch in one transaction with its checkpoint; if it fails, nothing of it is kept. */
-  async commit(steps: readonly Step[]): Promise<void> {
-    if (steps.length === 0) return;
-    await this.committer().commit(steps);
-    this.committed = steps[steps.length - 1].position;
+  /**
+   * Commits a prepared batch in one transaction with its checkpoint; if it fails, nothing of it is
+   * kept. The next batch may be handed over before this one is committed: it is applied only on
+   * top of this one, and fails if this one failed. Resolves with the checkpoint the batch followed.
+   * (Not async, so as not to hold the steps meanwhile: see Projector.commit.)
+   */
+  commit(steps: readonly Step[]): Promise<Position | undefined> {
+    const after = this.sent;
+    if (steps.length === 0) return Promise.resolve(after);
+    const last = steps[steps.length - 1].position;
+    this.sent = last;
+    return this.committer()
+      .commit(steps, after)
+      .then(() => {
+        this.committed = last;
+        return after;
+      });
   }
 
   /** After a failed commit: forget what was prepared past the checkpoint, and prepare from the file's state. */
   reset(): void {
-    this.committed = checkpointOf(this.db);
+    this.committed = this.sent = checkpointOf(this.db);
     this.maker = new StepMaker(currentAnchors(this.db));
   }
 
@@ -97,8 +112,13 @@ class InlineCommitter implements Committer {
     this.writer = new TimelineWriter(db);
   }
 
-  async commit(steps: readonly Step[]): Promise<void> {
-    this.writer.apply(steps);
+  commit(steps: readonly Step[], after: Position | undefined): Promise<void> {
+    try {
+      this.writer.apply(steps, after);
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   async close(): Promise<void> {}
@@ -108,16 +128,22 @@ class InlineCommitter implements Committer {
 // thread takes from the process small (16 MB instead of 4 made a catch-up no faster).
 const THREAD_LIMITS = { maxYoungGenerationSizeMb: 4 };
 
-/** The writer on its own thread (writer-thread.ts): one batch in flight at a time. */
+/** A batch for the writer's thread: the checkpoint it follows, and its steps. */
+export interface BatchForThread {
+  readonly after: Position | undefined;
+  readonly steps: PackedSteps;
+}
+
+/** The writer on its own thread (writer-thread.ts), which applies batches in the order they were sent. */
 class ThreadCommitter implements Committer {
-  private readonly thread: ThreadService<PackedSteps, true>;
+  private readonly thread: ThreadService<BatchForThread, true>;
 
   constructor(file: string) {
     this.thread = new ThreadService(__dirname, 'writer-thread', { file }, THREAD_LIMITS, 'the read models writer');
   }
 
-  async commit(steps: readonly Step[]): Promise<void> {
-    await this.thread.ask(packSteps(steps));
+  commit(steps: readonly Step[], after: Position | undefined): Promise<void> {
+    return this.thread.ask({ after, steps: packSteps(steps) }).then(() => undefined);
   }
 
   close(): Promise<void> {
