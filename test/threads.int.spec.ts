@@ -1,5 +1,6 @@
 // A worker thread that dies is replaced at the next request: the server's writers (the log's and
-// the read models') would otherwise refuse every write until the process restarts.
+// the read models') would otherwise refuse every write until the process restarts. Requests may
+// queue up: the read models' writer is handed its next batch while it applies one.
 
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -29,6 +30,19 @@ describe('a thread that dies', () => {
     expect(thread.threadsStarted).toBe(2);
     const db = new Database(join(dir, 'notes.db'), { readonly: true });
     expect(db.prepare('SELECT text FROM notes ORDER BY rowid').pluck().all()).toEqual(['first', 'second']);
+    db.close();
+  });
+
+  it('answers requests asked before the one ahead is answered, each in turn, and fails all those in flight when it dies', async () => {
+    // Asked together: the thread takes each as it is done with the one before, in order.
+    await expect(Promise.all(['a', 'b', 'c'].map((text) => thread.ask(text)))).resolves.toEqual([1, 2, 3]);
+    const inFlight = ['d', 'die', 'never'].map((text) => thread.ask(text));
+    await expect(inFlight[0]).resolves.toBe(4);
+    await expect(inFlight[1]).rejects.toThrow('the notes writer stopped (exit code 3)');
+    await expect(inFlight[2]).rejects.toThrow('the notes writer stopped (exit code 3)');
+    expect(await thread.ask('after')).toBe(5);
+    const db = new Database(join(dir, 'notes.db'), { readonly: true });
+    expect(db.prepare('SELECT text FROM notes ORDER BY rowid').pluck().all()).toEqual(['a', 'b', 'c', 'd', 'after']);
     db.close();
   });
 
