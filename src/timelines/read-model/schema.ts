@@ -21,7 +21,7 @@
 import type Database from 'better-sqlite3';
 
 /** Bumped whenever the tables or what goes into them change: an older file is rebuilt. */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** `valid_to` of a version that still holds: SQLite's largest integer, beyond any log position. */
 export const END = 2n ** 63n - 1n;
@@ -69,11 +69,15 @@ const TABLES = `
   CREATE INDEX IF NOT EXISTS record_versions_current ON record_versions (record_id) WHERE valid_to = ${END};
 
   -- Which records' current versions commemorate which anchors (defined or not yet): an anchor's
-  -- new date re-derives exactly them.
+  -- new date re-derives exactly them. Keyed by the position that created the record, not by its
+  -- id (a UUID): records are created in log order, so a new record's links go at the end of its
+  -- anchors' ranges, on pages a batch shares, not anywhere in them. Keyed by id, the links were
+  -- a fifth of what a catch-up wrote to the WAL (200,000 events: 419,000 frames against 371,000).
   CREATE TABLE IF NOT EXISTS record_anchors (
-    anchor_id TEXT NOT NULL,
-    record_id TEXT NOT NULL,
-    PRIMARY KEY (anchor_id, record_id)
+    anchor_id        TEXT    NOT NULL,
+    created_position INTEGER NOT NULL,
+    record_id        TEXT    NOT NULL,
+    PRIMARY KEY (anchor_id, created_position)
   ) STRICT, WITHOUT ROWID;
 
   -- One row per (country, record version) the country takes part in. sort_day and last_day are

@@ -45,8 +45,8 @@ function prepare(db: Database.Database) {
     ),
     closeVersion: db.prepare<[bigint, bigint]>('UPDATE record_versions SET valid_to = ? WHERE id = ?'),
     lastVersion: db.prepare<[], bigint>('SELECT coalesce(max(id), 0) FROM record_versions').pluck().safeIntegers(true),
-    link: db.prepare<[string, string]>('INSERT OR IGNORE INTO record_anchors (anchor_id, record_id) VALUES (?, ?)'),
-    unlink: db.prepare<[string, string]>('DELETE FROM record_anchors WHERE anchor_id = ? AND record_id = ?'),
+    link: db.prepare<[string, bigint, string]>('INSERT OR IGNORE INTO record_anchors (anchor_id, created_position, record_id) VALUES (?, ?, ?)'),
+    unlink: db.prepare<[string, bigint]>('DELETE FROM record_anchors WHERE anchor_id = ? AND created_position = ?'),
     linked: db.prepare<[string], string>('SELECT record_id FROM record_anchors WHERE anchor_id = ?').pluck(),
     closeAnchor: db.prepare<[bigint, string]>(`UPDATE anchor_versions SET valid_to = ? WHERE anchor_id = ? AND valid_to = ${END}`),
     insertAnchor: db.prepare<[string, bigint, number, string]>(
@@ -150,7 +150,7 @@ export class TimelineWriter {
   /** A record's first event, whose version was worked out ahead: stored as it is. */
   private applyFirst(recordId: string, first: FirstVersion, position: Position): void {
     this.newVersion(recordId, undefined, first.state, first.version, position, first.summaries);
-    for (const anchorId of new Set(first.commemorates)) this.sql.link.run(anchorId, recordId);
+    for (const anchorId of new Set(first.commemorates)) this.sql.link.run(anchorId, position, recordId);
   }
 
   private applyToRecord(recordId: string, event: RecordEvent, step: Step): void {
@@ -162,7 +162,7 @@ export class TimelineWriter {
     if (after === before || after.status === 'none') return;
     const next = recordVersion(after, this.lookup);
     this.newVersion(recordId, current, packState(after, next.body), next, step.position);
-    this.relink(recordId, before, after);
+    this.relink(recordId, current?.created_position ?? step.position, before, after);
   }
 
   private applyToAnchor(anchorId: string, event: AnchorEvent, position: Position): void {
@@ -210,12 +210,12 @@ export class TimelineWriter {
     this.sql.insertVersion.run(id, recordId, created, current?.id ?? null, position, summaries, state, next.body);
   }
 
-  private relink(recordId: string, before: RecordState, after: RecordState): void {
+  private relink(recordId: string, created: Position, before: RecordState, after: RecordState): void {
     if (linksOf(before) === linksOf(after)) return; // a correction that left commemorates alone
     const had = linkedAnchors(before);
     const has = linkedAnchors(after);
-    for (const anchorId of had) if (!has.has(anchorId)) this.sql.unlink.run(anchorId, recordId);
-    for (const anchorId of has) if (!had.has(anchorId)) this.sql.link.run(anchorId, recordId);
+    for (const anchorId of had) if (!has.has(anchorId)) this.sql.unlink.run(anchorId, created);
+    for (const anchorId of has) if (!had.has(anchorId)) this.sql.link.run(anchorId, created, recordId);
   }
 
   /** recordedAt, never earlier than an event's before it: an unreadable one counts as the one before. */
