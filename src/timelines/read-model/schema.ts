@@ -13,15 +13,16 @@
 // and, per scope row, what depends on the point of view (`roles`, `counterparts`), both as JSON
 // text, so that reads splice JSON rather than parse and re-serialise it.
 //
-// Written for catch-up speed. Rows are appended in log order; the only index kept in random
-// order while projecting is the one the projector itself needs (a record's current version). The
-// timeline indexes, which the reads need, are built once a fresh file has caught up with the log
-// (a bulk load: each index page written once, not once per batch), and kept up from then on.
+// Written for catch-up speed. Rows are appended in log order, and no index is kept in random
+// order while a fresh file catches up with the log (a bulk load): the projector finds records'
+// current versions in memory meanwhile (current-versions.ts), and the indexes, its own and the
+// reads', are built once the file has caught up (each index page written once, not once per
+// batch), and kept up from then on.
 
 import type Database from 'better-sqlite3';
 
 /** Bumped whenever the tables or what goes into them change: an older file is rebuilt. */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /** `valid_to` of a version that still holds: SQLite's largest integer, beyond any log position. */
 export const END = 2n ** 63n - 1n;
@@ -65,8 +66,6 @@ const TABLES = `
     state            TEXT    NOT NULL,
     body             TEXT
   ) STRICT;
-  -- Each record's current version, which is all the projector looks records up for.
-  CREATE INDEX IF NOT EXISTS record_versions_current ON record_versions (record_id) WHERE valid_to = ${END};
 
   -- Which records' current versions commemorate which anchors (defined or not yet): an anchor's
   -- new date re-derives exactly them. Keyed by the position that created the record, not by its
@@ -119,11 +118,13 @@ const TABLES = `
 `;
 
 /**
- * The reads' indexes, in timeline order: first day, then the position that created the record,
- * then the version's start, so that rows of versions not yet begun are skipped in the index. The
- * country index also carries what the from= and types= filters read.
+ * The indexes a bulk load builds at its end. Each record's current version, which is all the
+ * projector looks records up for. The reads', in timeline order: first day, then the position that
+ * created the record, then the version's start, so that rows of versions not yet begun are skipped
+ * in the index; the country index also carries what the from= and types= filters read.
  */
 export const TIMELINE_INDEXES = `
+  CREATE INDEX IF NOT EXISTS record_versions_current ON record_versions (record_id) WHERE valid_to = ${END};
   CREATE INDEX IF NOT EXISTS country_timeline ON country_entries (country, sort_day, created_position, valid_from, last_day, type);
   CREATE INDEX IF NOT EXISTS anniversary_timeline ON anniversary_entries (anchor_id, years, sort_day, created_position, valid_from);
   INSERT INTO meta (key, value) VALUES ('indexed', '1') ON CONFLICT (key) DO UPDATE SET value = excluded.value;

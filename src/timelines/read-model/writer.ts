@@ -18,7 +18,8 @@ import { evolveAnchor, initialAnchorState, type AnchorState } from '../../../pro
 import { evolveRecord, initialRecordState, type RecordState } from '../../../projections/record';
 import type { AnchorLookup } from '../../../projections/timeline';
 import { parseInstant } from '../instants';
-import { END, PROJECTION } from './schema';
+import { END, modeKindReader, PROJECTION, type Mode } from './schema';
+import { CurrentVersions } from './current-versions';
 import { GroupedInserts } from './grouped-inserts';
 import { packState, recordVersion, rowSummariesJson, unpackState, type RecordVersion, type StartedRecord } from './record-version';
 import type { FirstVersion, Step } from './steps';
@@ -31,14 +32,25 @@ interface CurrentVersion {
   readonly body: string | null;
 }
 
+/** A version found by its id, with what tells whether it is the record's current one. */
+interface VersionById extends CurrentVersion {
+  readonly record_id: string;
+  readonly valid_to: bigint;
+}
+
 export type DefinedAnchor = Extract<AnchorState, { status: 'defined' }>;
 
 function prepare(db: Database.Database) {
   return {
-    // `valid_to = END` written out, as in the partial index, so that SQLite uses the index.
+    // `valid_to = END` written out, as in the partial index, so that SQLite uses the index (a bulk
+    // loaded file has none yet: there this scans, and runs only if two ids share their hashes).
     current: db
       .prepare<[string], CurrentVersion>(`SELECT id, created_position, state, body FROM record_versions WHERE record_id = ? AND valid_to = ${END}`)
       .safeIntegers(true),
+    versionById: db
+      .prepare<[bigint], VersionById>('SELECT id, record_id, created_position, valid_to, state, body FROM record_versions WHERE id = ?')
+      .safeIntegers(true),
+    currentIds: db.prepare<[], { id: bigint; record_id: string }>(`SELECT id, record_id FROM record_versions WHERE valid_to = ${END}`).safeIntegers(true),
     insertVersion: db.prepare<[bigint, string, bigint, bigint | null, bigint, string, string, string | null]>(
       `INSERT INTO record_versions (id, record_id, created_position, predecessor, valid_from, valid_to, rows, state, body)
        VALUES (?, ?, ?, ?, ?, ${END}, ?, ?, ?)`,
@@ -89,9 +101,13 @@ export class TimelineWriter {
   /** Version ids are given here, so that a version's rows can name it before it is written. Ids count from 1 with no gaps. */
   private lastVersion = 0n;
   private position: Position | undefined;
+  /** Each record's current version while the file is bulk loaded (it has no index of them then). */
+  private currentVersions: CurrentVersions | undefined;
+  private readonly modeNow: () => Mode['kind'];
 
   constructor(private readonly db: Database.Database) {
     this.sql = prepare(db);
+    this.modeNow = modeKindReader(db);
     this.rows = groupedInserts(db);
     this.applyAll = db.transaction((steps: readonly Step[]) => this.applyInTransaction(steps));
     this.load();
@@ -113,6 +129,8 @@ export class TimelineWriter {
   apply(steps: readonly Step[], after: Position | undefined = this.position): void {
     if (steps.length === 0) return;
     if (after !== this.position) throw new Error(`a batch prepared after position ${after ?? 'none'} cannot follow the read models' checkpoint ${this.position ?? 'none'}`);
+    // The bulk load ended (the file's indexes, the current versions' among them, were built) between batches.
+    if (this.currentVersions && this.modeNow() === 'indexed') this.currentVersions = undefined;
     try {
       this.applyAll(steps);
     } catch (error) {
@@ -128,6 +146,24 @@ export class TimelineWriter {
     this.lastRecordedMs = this.sql.lastRecordedMs.get() ?? undefined;
     this.lastVersion = this.sql.lastVersion.get() ?? 0n;
     this.position = this.sql.checkpoint.get(PROJECTION);
+    this.currentVersions = this.modeNow() === 'bulk' ? this.currentVersionsInFile() : undefined;
+  }
+
+  /** Each record's current version, read from a bulk-loaded file (a scan: at start, or after a rollback). */
+  private currentVersionsInFile(): CurrentVersions {
+    const versions = new CurrentVersions();
+    for (const row of this.sql.currentIds.iterate()) versions.set(row.record_id, Number(row.id));
+    return versions;
+  }
+
+  /** The record's current version, if it has one. */
+  private current(recordId: string): CurrentVersion | undefined {
+    if (!this.currentVersions) return this.sql.current.get(recordId);
+    const id = this.currentVersions.get(recordId);
+    if (id === undefined) return undefined;
+    const found = this.sql.versionById.get(BigInt(id));
+    if (found && found.record_id === recordId && found.valid_to === END) return found;
+    return this.sql.current.get(recordId); // another record's id shares the hashes: look it up in the file
   }
 
   private applyInTransaction(steps: readonly Step[]): void {
@@ -155,7 +191,7 @@ export class TimelineWriter {
 
   private applyToRecord(recordId: string, event: RecordEvent, step: Step): void {
     // The first event of a stream has nothing before it: no need to look.
-    const current = step.revision === 0 ? undefined : this.sql.current.get(recordId);
+    const current = step.revision === 0 ? undefined : this.current(recordId);
     const before: RecordState = current ? unpackState(current.state, current.body) : initialRecordState();
     const after = evolveRecord(before, event);
     // A correction or retraction without its fact (cannot happen through the API) changes nothing.
@@ -179,7 +215,7 @@ export class TimelineWriter {
 
   /** A record whose anchor changed: a new version, with the same state, if its entries changed. */
   private rederive(recordId: string, position: Position): void {
-    const current = this.sql.current.get(recordId);
+    const current = this.current(recordId);
     if (!current) return;
     const state = unpackState(current.state, current.body) as StartedRecord;
     const next = recordVersion(state, this.lookup);
@@ -208,6 +244,7 @@ export class TimelineWriter {
       this.rows.anniversaries.add(row.anchorId, row.years, next.sortDay, created, position, id, row.roles, row.counterparts);
     }
     this.sql.insertVersion.run(id, recordId, created, current?.id ?? null, position, summaries, state, next.body);
+    this.currentVersions?.set(recordId, Number(id));
   }
 
   private relink(recordId: string, created: Position, before: RecordState, after: RecordState): void {
