@@ -21,6 +21,16 @@ describe('current versions kept in memory', () => {
     );
   });
 
+  it('says it is full once three quarters of its largest size hold records, and still answers for them', () => {
+    const versions = new CurrentVersions(64);
+    const ids = Array.from({ length: 49 }, () => randomUUID());
+    ids.slice(0, 48).forEach((id, i) => versions.set(id, i + 1));
+    expect(versions.full).toBe(false);
+    versions.set(ids[48], 49);
+    expect(versions.full).toBe(true);
+    ids.forEach((id, i) => expect(versions.get(id)).toBe(i + 1));
+  });
+
   it('keeps every record through growth, with UUIDs as records have them', () => {
     const versions = new CurrentVersions();
     const ids = Array.from({ length: 50_000 }, () => randomUUID());

@@ -3,7 +3,8 @@
 // page for every record a batch creates or corrects, and each commit wrote those pages to the WAL
 // again (at 1,000,000 events, half of all it wrote). Here a record id is two 32-bit hashes, and
 // its version a number: 16 bytes a slot in flat arrays, 16 MB for 700,000 records, where a Map of
-// UUID strings took about 60 MB. The file's own index is built once the load is done.
+// UUID strings took about 60 MB. The file's own index is built once the load is done, or as soon
+// as the table is full (MAX_SLOTS).
 //
 // Two ids may share both hashes (about one chance in 10^7 with millions of records): then one
 // slot holds either's version. The writer checks the id of the version it reads back and, on a
@@ -28,15 +29,33 @@ function hashId(id: string): void {
 }
 
 const FIRST_CAPACITY = 1 << 12;
+/**
+ * The most slots (16 bytes each) the table grows to: 32 MB, room for 1,570,000 records. A larger
+ * archive's load goes on with the index in the file (see TimelineWriter), slower but in bounded
+ * memory.
+ */
+export const MAX_SLOTS = 1 << 21;
 
 export class CurrentVersions {
   /** Two hashes per slot; a slot is empty while its version is 0. */
-  private hashes = new Uint32Array(FIRST_CAPACITY * 2);
-  private versions = new Float64Array(FIRST_CAPACITY);
+  private hashes: Uint32Array;
+  private versions: Float64Array;
   private count = 0;
+
+  /** `maxSlots`: a power of two. */
+  constructor(private readonly maxSlots = MAX_SLOTS) {
+    const slots = Math.min(FIRST_CAPACITY, maxSlots);
+    this.hashes = new Uint32Array(slots * 2);
+    this.versions = new Float64Array(slots);
+  }
 
   get size(): number {
     return this.count;
+  }
+
+  /** Whether it holds as many records as it may: stop setting and look them up elsewhere. */
+  get full(): boolean {
+    return this.count * 4 > this.versions.length * 3;
   }
 
   /** The version last set for the id (or for one sharing its hashes); undefined if none was. */
@@ -60,7 +79,7 @@ export class CurrentVersions {
       this.count += 1;
     }
     this.versions[slot] = version;
-    if (this.count * 4 > this.versions.length * 3) this.grow();
+    if (this.full && this.versions.length * 2 <= this.maxSlots) this.grow();
   }
 
   /** The slot holding these hashes, or the empty one where they would go (linear probing). */

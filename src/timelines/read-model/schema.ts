@@ -123,8 +123,10 @@ const TABLES = `
  * created the record, then the version's start, so that rows of versions not yet begun are skipped
  * in the index; the country index also carries what the from= and types= filters read.
  */
+export const CURRENT_VERSIONS_INDEX = `CREATE INDEX IF NOT EXISTS record_versions_current ON record_versions (record_id) WHERE valid_to = ${END}`;
+
 export const TIMELINE_INDEXES = `
-  CREATE INDEX IF NOT EXISTS record_versions_current ON record_versions (record_id) WHERE valid_to = ${END};
+  ${CURRENT_VERSIONS_INDEX};
   CREATE INDEX IF NOT EXISTS country_timeline ON country_entries (country, sort_day, created_position, valid_from, last_day, type);
   CREATE INDEX IF NOT EXISTS anniversary_timeline ON anniversary_entries (anchor_id, years, sort_day, created_position, valid_from);
   INSERT INTO meta (key, value) VALUES ('indexed', '1') ON CONFLICT (key) DO UPDATE SET value = excluded.value;

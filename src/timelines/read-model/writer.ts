@@ -18,8 +18,8 @@ import { evolveAnchor, initialAnchorState, type AnchorState } from '../../../pro
 import { evolveRecord, initialRecordState, type RecordState } from '../../../projections/record';
 import type { AnchorLookup } from '../../../projections/timeline';
 import { parseInstant } from '../instants';
-import { END, modeKindReader, PROJECTION, type Mode } from './schema';
-import { CurrentVersions } from './current-versions';
+import { CURRENT_VERSIONS_INDEX, END, modeKindReader, PROJECTION, type Mode } from './schema';
+import { CurrentVersions, MAX_SLOTS } from './current-versions';
 import { GroupedInserts } from './grouped-inserts';
 import { packState, recordVersion, rowSummariesJson, unpackState, type RecordVersion, type StartedRecord } from './record-version';
 import type { FirstVersion, Step } from './steps';
@@ -51,6 +51,7 @@ function prepare(db: Database.Database) {
       .prepare<[bigint], VersionById>('SELECT id, record_id, created_position, valid_to, state, body FROM record_versions WHERE id = ?')
       .safeIntegers(true),
     currentIds: db.prepare<[], { id: bigint; record_id: string }>(`SELECT id, record_id FROM record_versions WHERE valid_to = ${END}`).safeIntegers(true),
+    hasCurrentIndex: db.prepare<[], number>("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'record_versions_current'").pluck(),
     insertVersion: db.prepare<[bigint, string, bigint, bigint | null, bigint, string, string, string | null]>(
       `INSERT INTO record_versions (id, record_id, created_position, predecessor, valid_from, valid_to, rows, state, body)
        VALUES (?, ?, ?, ?, ?, ${END}, ?, ?, ?)`,
@@ -105,7 +106,11 @@ export class TimelineWriter {
   private currentVersions: CurrentVersions | undefined;
   private readonly modeNow: () => Mode['kind'];
 
-  constructor(private readonly db: Database.Database) {
+  /** `maxSlots`: how large the in-memory table of current versions may grow (tests make it small). */
+  constructor(
+    private readonly db: Database.Database,
+    private readonly maxSlots = MAX_SLOTS,
+  ) {
     this.sql = prepare(db);
     this.modeNow = modeKindReader(db);
     this.rows = groupedInserts(db);
@@ -146,14 +151,31 @@ export class TimelineWriter {
     this.lastRecordedMs = this.sql.lastRecordedMs.get() ?? undefined;
     this.lastVersion = this.sql.lastVersion.get() ?? 0n;
     this.position = this.sql.checkpoint.get(PROJECTION);
-    this.currentVersions = this.modeNow() === 'bulk' ? this.currentVersionsInFile() : undefined;
+    this.currentVersions = this.modeNow() === 'bulk' && !this.sql.hasCurrentIndex.get() ? this.currentVersionsInFile() : undefined;
   }
 
-  /** Each record's current version, read from a bulk-loaded file (a scan: at start, or after a rollback). */
-  private currentVersionsInFile(): CurrentVersions {
-    const versions = new CurrentVersions();
-    for (const row of this.sql.currentIds.iterate()) versions.set(row.record_id, Number(row.id));
-    return versions;
+  /**
+   * Each record's current version, read from a bulk-loaded file (a scan: at start, or after a
+   * rollback); undefined, and the file's index built instead, if they are too many to hold.
+   */
+  private currentVersionsInFile(): CurrentVersions | undefined {
+    const versions = new CurrentVersions(this.maxSlots);
+    for (const row of this.sql.currentIds.iterate()) {
+      versions.set(row.record_id, Number(row.id));
+      if (versions.full) break;
+    }
+    if (!versions.full) return versions;
+    this.db.exec(CURRENT_VERSIONS_INDEX);
+    return undefined;
+  }
+
+  /** Sets the record's current version in memory, if kept there; once that is full, the file indexes them from then on. */
+  private keepCurrent(recordId: string, id: bigint): void {
+    if (!this.currentVersions) return;
+    this.currentVersions.set(recordId, Number(id));
+    if (!this.currentVersions.full) return;
+    this.db.exec(CURRENT_VERSIONS_INDEX); // in the batch's transaction: a rollback takes it back, and load() finds no index
+    this.currentVersions = undefined;
   }
 
   /** The record's current version, if it has one. */
@@ -244,7 +266,7 @@ export class TimelineWriter {
       this.rows.anniversaries.add(row.anchorId, row.years, next.sortDay, created, position, id, row.roles, row.counterparts);
     }
     this.sql.insertVersion.run(id, recordId, created, current?.id ?? null, position, summaries, state, next.body);
-    this.currentVersions?.set(recordId, Number(id));
+    this.keepCurrent(recordId, id);
   }
 
   private relink(recordId: string, created: Position, before: RecordState, after: RecordState): void {
