@@ -288,11 +288,6 @@ function settle(pending: PendingAppend, outcome: AppendOutcome): void {
 }
 
 /**
- * A catch-up subscription that pulls the log a page at a time and, at the head, sleeps until an
- * append (this process's, signalled at once, or another's, polled for) may have moved it on.
- * Iterate it once.
- */
-/**
  * A page's items one by one, each let go of as it is handed on. A consumer that holds items a
  * while (the projector: a batch being prepared, the next waiting for the writer) would otherwise
  * find a page keeping its first items alive until its last is taken: long enough, during a
@@ -307,6 +302,11 @@ function* handOut<T>(page: T[]): Generator<T, void, undefined> {
   }
 }
 
+/**
+ * A catch-up subscription that pulls the log a page at a time and, at the head, sleeps until an
+ * append (this process's, signalled at once, or another's, polled for) may have moved it on.
+ * Iterate it once.
+ */
 class EmbeddedSubscription implements Subscription {
   private closed = false;
   private wake: (() => void) | undefined;

@@ -152,29 +152,32 @@ export class TimelineWriter {
     this.lastVersion = this.sql.lastVersion.get() ?? 0n;
     this.position = this.sql.checkpoint.get(PROJECTION);
     this.currentVersions = this.modeNow() === 'bulk' && !this.sql.hasCurrentIndex.get() ? this.currentVersionsInFile() : undefined;
+    this.indexCurrentIfFull();
   }
 
-  /**
-   * Each record's current version, read from a bulk-loaded file (a scan: at start, or after a
-   * rollback); undefined, and the file's index built instead, if they are too many to hold.
-   */
-  private currentVersionsInFile(): CurrentVersions | undefined {
+  /** Each record's current version, read from a bulk-loaded file (a scan: at start, or after a rollback), until the table is full. */
+  private currentVersionsInFile(): CurrentVersions {
     const versions = new CurrentVersions(this.maxSlots);
     for (const row of this.sql.currentIds.iterate()) {
       versions.set(row.record_id, Number(row.id));
       if (versions.full) break;
     }
-    if (!versions.full) return versions;
-    this.db.exec(CURRENT_VERSIONS_INDEX);
-    return undefined;
+    return versions;
   }
 
-  /** Sets the record's current version in memory, if kept there; once that is full, the file indexes them from then on. */
+  /** Sets the record's current version in memory, if kept there. */
   private keepCurrent(recordId: string, id: bigint): void {
-    if (!this.currentVersions) return;
-    this.currentVersions.set(recordId, Number(id));
-    if (!this.currentVersions.full) return;
-    this.db.exec(CURRENT_VERSIONS_INDEX); // in the batch's transaction: a rollback takes it back, and load() finds no index
+    this.currentVersions?.set(recordId, Number(id));
+    this.indexCurrentIfFull();
+  }
+
+  /**
+   * Once the table in memory is full, the file indexes current versions from then on. Inside a
+   * batch, in its transaction: a rollback takes the index back, and load() then finds none.
+   */
+  private indexCurrentIfFull(): void {
+    if (!this.currentVersions?.full) return;
+    this.db.exec(CURRENT_VERSIONS_INDEX);
     this.currentVersions = undefined;
   }
 
