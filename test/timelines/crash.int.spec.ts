@@ -21,6 +21,8 @@ const TABLES: Record<string, string> = {
   checkpoints: 'SELECT * FROM checkpoints ORDER BY projection',
   event_times: 'SELECT * FROM event_times ORDER BY recorded_ms',
   record_versions: 'SELECT * FROM record_versions ORDER BY id',
+  version_ends: 'SELECT * FROM version_ends ORDER BY id',
+  pending_ends: 'SELECT * FROM pending_ends ORDER BY id',
   record_anchors: 'SELECT * FROM record_anchors ORDER BY anchor_id, record_id',
   country_entries: 'SELECT rowid, * FROM country_entries ORDER BY rowid',
   anniversary_entries: 'SELECT rowid, * FROM anniversary_entries ORDER BY rowid',

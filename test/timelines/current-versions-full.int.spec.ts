@@ -34,8 +34,9 @@ function project(file: string, events: readonly StoredEvent[], maxSlots?: number
     }
     const all = (sql: string) => db.prepare(sql).all();
     return {
-      indexed: db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'record_versions_current'").pluck().get(),
+      indexed: db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'record_versions_by_record'").pluck().get(),
       versions: all('SELECT * FROM record_versions ORDER BY id'),
+      ends: all('SELECT * FROM pending_ends ORDER BY rowid'),
       countries: all('SELECT * FROM country_entries ORDER BY rowid'),
       anniversaries: all('SELECT * FROM anniversary_entries ORDER BY rowid'),
       links: all('SELECT * FROM record_anchors ORDER BY anchor_id, created_position'),

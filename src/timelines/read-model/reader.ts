@@ -76,8 +76,14 @@ interface VersionRow {
   readonly body: string | null;
 }
 
-/** A row is taken as of P when its version had begun (on the row) and had not yet ended (on the version). */
-const VALID_AT = 'valid_from <= ? AND v.valid_to > ?';
+/**
+ * An entry row (aliased `row`) is taken as of P when its version had begun (on the row) and had not
+ * yet ended: no end at or before P, where a loaded file keeps ends, nor where a file still bulk
+ * loading does (gathered once a query; a loaded file's is empty). Three parameters, each P.
+ */
+const ENTRY_AT = (row: string) => `${row}.valid_from <= ?
+  AND NOT EXISTS (SELECT 1 FROM version_ends AS e WHERE e.id = ${row}.version AND e.valid_to <= ?)
+  AND ${row}.version NOT IN (SELECT id FROM pending_ends WHERE valid_to <= ?)`;
 const VERSION_COLUMNS = 'id, predecessor, valid_from, rows, body';
 
 function prepare(db: Database.Database) {
@@ -88,40 +94,40 @@ function prepare(db: Database.Database) {
       .pluck()
       .safeIntegers(true),
     countryPage: db
-      .prepare<[string, number, bigint, number, number, number, number, string | null, string | null, bigint, bigint, number], PageRow>(
+      .prepare<[string, number, bigint, number, number, number, number, string | null, string | null, bigint, bigint, bigint, number], PageRow>(
         `SELECT ce.sort_day, ce.created_position, ce.roles, ce.counterparts, v.body
          FROM country_entries AS ce JOIN record_versions AS v ON v.id = ce.version
          WHERE ce.country = ? AND (ce.sort_day, ce.created_position) > (?, ?)
            AND ce.sort_day >= ? AND ce.sort_day <= ? AND ce.last_day >= ?
            AND ((? >> ce.type) & 1) = 1
            AND (? IS NULL OR instr(ce.counterparts, ?) > 0)
-           AND ce.${VALID_AT}
+           AND ${ENTRY_AT('ce')}
          ORDER BY ce.sort_day, ce.created_position
          LIMIT ?`,
       )
       .safeIntegers(true),
     countryEntryAt: db
-      .prepare<[string, number, bigint, bigint, bigint], number>(
-        `SELECT 1 FROM country_entries AS ce JOIN record_versions AS v ON v.id = ce.version
-         WHERE ce.country = ? AND ce.sort_day = ? AND ce.created_position = ? AND ce.${VALID_AT} LIMIT 1`,
+      .prepare<[string, number, bigint, bigint, bigint, bigint], number>(
+        `SELECT 1 FROM country_entries AS ce
+         WHERE ce.country = ? AND ce.sort_day = ? AND ce.created_position = ? AND ${ENTRY_AT('ce')} LIMIT 1`,
       )
       .pluck(),
     anchorAt: db.prepare<[string, bigint, bigint], { revision: number; data: string }>(
-      `SELECT revision, data FROM anchor_versions AS v WHERE anchor_id = ? AND v.${VALID_AT}`,
+      'SELECT revision, data FROM anchor_versions WHERE anchor_id = ? AND valid_from <= ? AND valid_to > ?',
     ),
     currentAnchors: db.prepare<[], { revision: number; data: string }>(
       `SELECT revision, data FROM anchor_versions WHERE valid_to = ${END} ORDER BY anchor_id`,
     ),
-    anniversaries: db.prepare<[string, number, number, bigint, bigint], { years: number; roles: string; counterparts: string; body: string }>(
+    anniversaries: db.prepare<[string, number, number, bigint, bigint, bigint], { years: number; roles: string; counterparts: string; body: string }>(
       `SELECT ae.years, ae.roles, ae.counterparts, v.body
        FROM anniversary_entries AS ae JOIN record_versions AS v ON v.id = ae.version
-       WHERE ae.anchor_id = ? AND ae.years BETWEEN ? AND ? AND ae.${VALID_AT}
+       WHERE ae.anchor_id = ? AND ae.years BETWEEN ? AND ? AND ${ENTRY_AT('ae')}
        ORDER BY ae.years, ae.sort_day, ae.created_position`,
     ),
-    anniversaryCounts: db.prepare<[bigint, bigint], { anchor_id: string; years: number; sort_day: number; count: number }>(
+    anniversaryCounts: db.prepare<[bigint, bigint, bigint], { anchor_id: string; years: number; sort_day: number; count: number }>(
       `SELECT ae.anchor_id, ae.years, min(ae.sort_day) AS sort_day, count(*) AS count
-       FROM anniversary_entries AS ae JOIN record_versions AS v ON v.id = ae.version
-       WHERE ae.${VALID_AT}
+       FROM anniversary_entries AS ae
+       WHERE ${ENTRY_AT('ae')}
        GROUP BY ae.anchor_id, ae.years
        ORDER BY ae.anchor_id, ae.years`,
     ),
@@ -174,6 +180,7 @@ export class TimelineReader {
       counterpart,
       query.at,
       query.at,
+      query.at,
       query.limit + 1,
     );
     const page = rows.slice(0, query.limit);
@@ -186,7 +193,7 @@ export class TimelineReader {
 
   /** Whether the country's timeline has an entry at that key as of `at`: how a cursor is checked. */
   hasCountryEntry(country: CountryCode, key: EntryKey, at: Position): boolean {
-    return this.sql.countryEntryAt.get(country, key.sortDay, key.createdPosition, at, at) !== undefined;
+    return this.sql.countryEntryAt.get(country, key.sortDay, key.createdPosition, at, at, at) !== undefined;
   }
 
   anchorAt(anchorId: string, at: Position): AnchorVersion | undefined {
@@ -202,7 +209,7 @@ export class TimelineReader {
   /** The anchor's anniversaries that records mark as of `at` (one, given `years`), ascending. */
   anniversaries(anchorId: string, at: Position, years?: number): AnniversaryEntries[] {
     const groups: { years: number; entries: string[] }[] = [];
-    for (const row of this.sql.anniversaries.iterate(anchorId, years ?? 1, years ?? Number.MAX_SAFE_INTEGER, at, at)) {
+    for (const row of this.sql.anniversaries.iterate(anchorId, years ?? 1, years ?? Number.MAX_SAFE_INTEGER, at, at, at)) {
       const group = groups[groups.length - 1];
       if (group?.years === row.years) group.entries.push(entryJson(row.body, row));
       else groups.push({ years: row.years, entries: [entryJson(row.body, row)] });
@@ -212,7 +219,7 @@ export class TimelineReader {
 
   /** How many records mark each anniversary of each anchor as of `at`, by anchor then years. */
   anniversaryCounts(at: Position): AnniversaryCountRow[] {
-    return this.sql.anniversaryCounts.all(at, at).map((row) => ({
+    return this.sql.anniversaryCounts.all(at, at, at).map((row) => ({
       anchorId: row.anchor_id,
       years: row.years,
       year: Math.floor(row.sort_day / 10_000),

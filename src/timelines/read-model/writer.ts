@@ -18,7 +18,7 @@ import { evolveAnchor, initialAnchorState, type AnchorState } from '../../../pro
 import { evolveRecord, initialRecordState, type RecordState } from '../../../projections/record';
 import type { AnchorLookup } from '../../../projections/timeline';
 import { parseInstant } from '../instants';
-import { CURRENT_VERSIONS_INDEX, END, modeKindReader, PROJECTION, type Mode } from './schema';
+import { END, modeKindReader, PROJECTION, RECORD_VERSIONS_INDEX, type Mode } from './schema';
 import { CurrentVersions, MAX_SLOTS } from './current-versions';
 import { GroupedInserts } from './grouped-inserts';
 import { packState, recordVersion, rowSummariesJson, unpackState, type RecordVersion, type StartedRecord } from './record-version';
@@ -32,31 +32,29 @@ interface CurrentVersion {
   readonly body: string | null;
 }
 
-/** A version found by its id, with what tells whether it is the record's current one. */
+/** A version found by its id, with the record it is a version of. */
 interface VersionById extends CurrentVersion {
   readonly record_id: string;
-  readonly valid_to: bigint;
 }
 
 export type DefinedAnchor = Extract<AnchorState, { status: 'defined' }>;
 
 function prepare(db: Database.Database) {
   return {
-    // `valid_to = END` written out, as in the partial index, so that SQLite uses the index (a bulk
-    // loaded file has none yet: there this scans, and runs only if two ids share their hashes).
+    // A record's current version is its last (a bulk-loaded file has no index of them yet: there
+    // this scans backwards from the newest, and runs only if two ids share their hashes).
     current: db
-      .prepare<[string], CurrentVersion>(`SELECT id, created_position, state, body FROM record_versions WHERE record_id = ? AND valid_to = ${END}`)
+      .prepare<[string], CurrentVersion>('SELECT id, created_position, state, body FROM record_versions WHERE record_id = ? ORDER BY id DESC LIMIT 1')
       .safeIntegers(true),
-    versionById: db
-      .prepare<[bigint], VersionById>('SELECT id, record_id, created_position, valid_to, state, body FROM record_versions WHERE id = ?')
-      .safeIntegers(true),
-    currentIds: db.prepare<[], { id: bigint; record_id: string }>(`SELECT id, record_id FROM record_versions WHERE valid_to = ${END}`).safeIntegers(true),
-    hasCurrentIndex: db.prepare<[], number>("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'record_versions_current'").pluck(),
+    versionById: db.prepare<[bigint], VersionById>('SELECT id, record_id, created_position, state, body FROM record_versions WHERE id = ?').safeIntegers(true),
+    // In id order: each record's last is its current version.
+    versionIds: db.prepare<[], { id: bigint; record_id: string }>('SELECT id, record_id FROM record_versions ORDER BY id').safeIntegers(true),
+    hasRecordIndex: db.prepare<[], number>("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'record_versions_by_record'").pluck(),
     insertVersion: db.prepare<[bigint, string, bigint, bigint | null, bigint, string, string, string | null]>(
-      `INSERT INTO record_versions (id, record_id, created_position, predecessor, valid_from, valid_to, rows, state, body)
-       VALUES (?, ?, ?, ?, ?, ${END}, ?, ?, ?)`,
+      `INSERT INTO record_versions (id, record_id, created_position, predecessor, valid_from, rows, state, body)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    closeVersion: db.prepare<[bigint, bigint]>('UPDATE record_versions SET valid_to = ? WHERE id = ?'),
+    endVersion: db.prepare<[bigint, bigint]>('INSERT INTO version_ends (id, valid_to) VALUES (?, ?)'),
     lastVersion: db.prepare<[], bigint>('SELECT coalesce(max(id), 0) FROM record_versions').pluck().safeIntegers(true),
     link: db.prepare<[string, bigint, string]>('INSERT OR IGNORE INTO record_anchors (anchor_id, created_position, record_id) VALUES (?, ?, ?)'),
     unlink: db.prepare<[string, bigint]>('DELETE FROM record_anchors WHERE anchor_id = ? AND created_position = ?'),
@@ -87,6 +85,7 @@ function groupedInserts(db: Database.Database) {
       8,
     ),
     times: new GroupedInserts(db, 'event_times (recorded_ms, position)', 2, 'ON CONFLICT (recorded_ms) DO UPDATE SET position = excluded.position'),
+    pendingEnds: new GroupedInserts(db, 'pending_ends (valid_to, id)', 2),
   };
 }
 
@@ -102,6 +101,8 @@ export class TimelineWriter {
   /** Version ids are given here, so that a version's rows can name it before it is written. Ids count from 1 with no gaps. */
   private lastVersion = 0n;
   private position: Position | undefined;
+  /** Whether the file is bulk loaded (see schema.ts): asked before each batch, as a load ends between two. */
+  private bulk = true;
   /** Each record's current version while the file is bulk loaded (it has no index of them then). */
   private currentVersions: CurrentVersions | undefined;
   private readonly modeNow: () => Mode['kind'];
@@ -134,8 +135,9 @@ export class TimelineWriter {
   apply(steps: readonly Step[], after: Position | undefined = this.position): void {
     if (steps.length === 0) return;
     if (after !== this.position) throw new Error(`a batch prepared after position ${after ?? 'none'} cannot follow the read models' checkpoint ${this.position ?? 'none'}`);
-    // The bulk load ended (the file's indexes, the current versions' among them, were built) between batches.
-    if (this.currentVersions && this.modeNow() === 'indexed') this.currentVersions = undefined;
+    // The bulk load may have ended (the file's indexes, the versions' by record among them, were built) since the last batch.
+    this.bulk = this.modeNow() === 'bulk';
+    if (!this.bulk) this.currentVersions = undefined;
     try {
       this.applyAll(steps);
     } catch (error) {
@@ -151,14 +153,15 @@ export class TimelineWriter {
     this.lastRecordedMs = this.sql.lastRecordedMs.get() ?? undefined;
     this.lastVersion = this.sql.lastVersion.get() ?? 0n;
     this.position = this.sql.checkpoint.get(PROJECTION);
-    this.currentVersions = this.modeNow() === 'bulk' && !this.sql.hasCurrentIndex.get() ? this.currentVersionsInFile() : undefined;
-    this.indexCurrentIfFull();
+    this.bulk = this.modeNow() === 'bulk';
+    this.currentVersions = this.bulk && !this.sql.hasRecordIndex.get() ? this.currentVersionsInFile() : undefined;
+    this.indexRecordsIfFull();
   }
 
   /** Each record's current version, read from a bulk-loaded file (a scan: at start, or after a rollback), until the table is full. */
   private currentVersionsInFile(): CurrentVersions {
     const versions = new CurrentVersions(this.maxSlots);
-    for (const row of this.sql.currentIds.iterate()) {
+    for (const row of this.sql.versionIds.iterate()) {
       versions.set(row.record_id, Number(row.id));
       if (versions.full) break;
     }
@@ -168,16 +171,16 @@ export class TimelineWriter {
   /** Sets the record's current version in memory, if kept there. */
   private keepCurrent(recordId: string, id: bigint): void {
     this.currentVersions?.set(recordId, Number(id));
-    this.indexCurrentIfFull();
+    this.indexRecordsIfFull();
   }
 
   /**
-   * Once the table in memory is full, the file indexes current versions from then on. Inside a
+   * Once the table in memory is full, the file indexes versions by record from then on. Inside a
    * batch, in its transaction: a rollback takes the index back, and load() then finds none.
    */
-  private indexCurrentIfFull(): void {
+  private indexRecordsIfFull(): void {
     if (!this.currentVersions?.full) return;
-    this.db.exec(CURRENT_VERSIONS_INDEX);
+    this.db.exec(RECORD_VERSIONS_INDEX);
     this.currentVersions = undefined;
   }
 
@@ -187,7 +190,7 @@ export class TimelineWriter {
     const id = this.currentVersions.get(recordId);
     if (id === undefined) return undefined;
     const found = this.sql.versionById.get(BigInt(id));
-    if (found && found.record_id === recordId && found.valid_to === END) return found;
+    if (found && found.record_id === recordId) return found;
     return this.sql.current.get(recordId); // another record's id shares the hashes: look it up in the file
   }
 
@@ -249,7 +252,7 @@ export class TimelineWriter {
     if (next.body !== current.body) this.newVersion(recordId, current, packed, next, position);
   }
 
-  /** Closes the record's current version at `position` and opens the next there, with its rows. */
+  /** Ends the record's current version at `position` and opens the next there, with its rows. */
   private newVersion(
     recordId: string,
     current: CurrentVersion | undefined,
@@ -258,7 +261,7 @@ export class TimelineWriter {
     position: Position,
     summaries = rowSummariesJson(next),
   ): void {
-    if (current) this.sql.closeVersion.run(position, current.id);
+    if (current) this.endVersion(current.id, position);
     // The record keeps the position that created it: it orders the record among those of its day.
     const created = current?.created_position ?? position;
     const id = (this.lastVersion += 1n);
@@ -270,6 +273,12 @@ export class TimelineWriter {
     }
     this.sql.insertVersion.run(id, recordId, created, current?.id ?? null, position, summaries, state, next.body);
     this.keepCurrent(recordId, id);
+  }
+
+  /** While bulk loading, in log order for the load's end to move; else where reads look first. */
+  private endVersion(id: bigint, position: Position): void {
+    if (this.bulk) this.rows.pendingEnds.add(position, id);
+    else this.sql.endVersion.run(id, position);
   }
 
   private relink(recordId: string, created: Position, before: RecordState, after: RecordState): void {
