@@ -4,7 +4,7 @@
 import { replayArchive } from '../../projections/replay';
 import { anniversaryEntries, countryEntries, type AnchorLookup } from '../../projections/timeline';
 import { anchorStream } from '../../src/domain/events';
-import { dayNumber, entryJson, factFieldsOfBody, recordVersion, type StartedRecord } from '../../src/timelines/read-model/record-version';
+import { dayNumber, entryJson, fieldsOfBody, packState, recordVersion, unpackState, type StartedRecord } from '../../src/timelines/read-model/record-version';
 import { decodeCursor, encodeCursor, queryDigest } from '../../src/timelines/reading/cursor';
 import { parseExactInstant, parseInstant } from '../../src/timelines/instants';
 import { AnswerMemo } from '../../src/timelines/reading/memo';
@@ -37,11 +37,22 @@ describe('a record version, given the seed reports', () => {
     }
   });
 
-  it("gives back the fact's own fields from a body, whatever its text holds", () => {
-    const tricky = { ...records[0], fact: { ...records[0].fact, summary: 'said ,"countries":["XX"] and ,"revision":9 \\"', sources: [{ publisher: ',"sources":', title: '"}', url: 'https://example.org/a,"revision":1' }] } } as StartedRecord;
+  const tricky = { ...records[0], fact: { ...records[0].fact, summary: 'said ,"countries":["XX"] and ,"revision":9 \\"', sources: [{ publisher: ',"sources":', title: '"}', url: 'https://example.org/a,"revision":1' }] } } as StartedRecord;
+
+  it("gives back the record's and the fact's own fields from a body, whatever its text holds", () => {
     for (const state of [...records, tricky]) {
       const { occurredOn, summary, sources } = state.fact;
-      expect(factFieldsOfBody(recordVersion(state, anchors).body!)).toEqual({ occurredOn, summary, sources });
+      const { recordId, type, revision } = state;
+      expect(fieldsOfBody(recordVersion(state, anchors).body!)).toEqual({ recordId, type, revision, occurredOn, summary, sources });
+    }
+  });
+
+  it('packs a state without what its body carries, and unpacks it whole', () => {
+    for (const state of [...records, tricky, { ...records[1], status: 'retracted', revision: 3 } as StartedRecord]) {
+      const { body } = recordVersion(state, anchors);
+      const packed = packState(state, body);
+      expect(unpackState(packed, body)).toEqual(state);
+      if (body !== null) expect(packed).not.toContain(state.recordId);
     }
   });
 

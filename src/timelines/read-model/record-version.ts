@@ -92,18 +92,20 @@ function bodyOf(entry: TimelineEntry): string {
   return JSON.stringify(shared);
 }
 
+/** What a body carries that a version's packed state leaves out (see packState). */
+export type BodyFields = Pick<StartedRecord, 'recordId' | 'type' | 'revision'> & Pick<Fact, 'occurredOn' | 'summary' | 'sources'>;
+
 /**
- * The fact's own fields that a body carries as they are (occurredOn, summary, sources), read back
- * without parsing the rest of it. Sound because bodyOf writes the keys in a fixed order and a
- * quote cannot appear unescaped inside a JSON string: `,"countries":` first occurs where summary
- * ends, then `,"sources":` where sources begins, and `,"revision":` (the last key) where it ends.
+ * The record's and the fact's own fields that a body carries as they are (recordId, type,
+ * occurredOn, summary, sources, revision), read back without parsing the rest of it. Sound because
+ * bodyOf writes the keys in a fixed order and a quote cannot appear unescaped inside a JSON
+ * string: `,"countries":` first occurs where summary ends, then `,"sources":` where sources
+ * begins, and the body runs from there to its end with revision, its last key.
  */
-export function factFieldsOfBody(body: string): Pick<Fact, 'occurredOn' | 'summary' | 'sources'> {
-  const from = body.indexOf(',"occurredOn":');
-  const to = body.indexOf(',"countries":', from);
+export function fieldsOfBody(body: string): BodyFields {
+  const to = body.indexOf(',"countries":');
   const sources = body.indexOf(',"sources":', to);
-  const end = body.lastIndexOf(',"revision":');
-  return JSON.parse(`{${body.slice(from + 1, to)}${body.slice(sources, end)}}`) as Pick<Fact, 'occurredOn' | 'summary' | 'sources'>;
+  return JSON.parse(body.slice(0, to) + body.slice(sources)) as BodyFields;
 }
 
 /** The year a body's entry is dated, read without parsing it: every partial date begins with its four-digit year. */
@@ -122,20 +124,20 @@ function rolesJson(roles: readonly string[]): string {
 }
 
 /**
- * A version's folded state as stored. The fields of the fact that its entry's body carries as they
- * are (occurredOn, summary, sources: most of a fact's text) are left out when there is a body and
- * read back from it: they would double what a version writes.
+ * A version's folded state as stored. A version with a body is an active record's (a retracted
+ * one yields no entries), and its body carries the record's id, type and revision and most of the
+ * fact's text (occurredOn, summary, sources) as they are: then only the rest of the fact is
+ * stored, and read back with the body. Stored twice, they would be a fifth of what a version writes.
  */
 export function packState(state: StartedRecord, body: string | null): string {
   if (body === null) return JSON.stringify(state);
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
   const { occurredOn, summary, sources, ...rest } = state.fact;
-  return JSON.stringify({ ...state, fact: rest });
+  return JSON.stringify(rest);
 }
 
 export function unpackState(packed: string, body: string | null): RecordState {
-  const state = JSON.parse(packed) as StartedRecord;
-  if (body === null) return state;
-  const { occurredOn, summary, sources } = factFieldsOfBody(body);
-  return { ...state, fact: { ...state.fact, occurredOn, summary, sources } };
+  if (body === null) return JSON.parse(packed) as StartedRecord;
+  const { recordId, type, revision, occurredOn, summary, sources } = fieldsOfBody(body);
+  return { status: 'active', recordId, type, revision, fact: { ...(JSON.parse(packed) as Fact), occurredOn, summary, sources } };
 }

@@ -24,7 +24,7 @@
 import type Database from 'better-sqlite3';
 
 /** Bumped whenever the tables or what goes into them change: an older file is rebuilt. */
-export const SCHEMA_VERSION = 7;
+export const SCHEMA_VERSION = 8;
 
 /** `valid_to` of an anchor version that still holds: SQLite's largest integer, beyond any log position. */
 export const END = 2n ** 63n - 1n;
@@ -55,7 +55,7 @@ const TABLES = `
   -- valid_from, so the versions after a position are found by bisecting the ids, and a record's
   -- current version is its greatest id (a retracted record's current version has no body). state is the folded
   -- record as of this version, what the next correction applies to, without the fact's fields that
-  -- body carries as they are (see packState in writer.ts); body is the entry it yields
+  -- body carries as they are (see packState in record-version.ts); body is the entry it yields
   -- without a point of view, NULL when it yields none (a retracted record); rows sums up its scope
   -- rows for the change feed: [["KP", roles, counterparts], ["cpv-entry", 70, roles, counterparts]].
   CREATE TABLE IF NOT EXISTS record_versions (
