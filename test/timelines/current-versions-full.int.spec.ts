@@ -23,11 +23,11 @@ function project(file: string, events: readonly StoredEvent[], maxSlots?: number
   const db = new Database(file);
   try {
     prepareSchema(db, 'test-boot');
-    let writer = new TimelineWriter(db, maxSlots);
+    let writer = new TimelineWriter(db, { maxSlots });
     let maker = new StepMaker(currentAnchors(db));
     for (let at = 0; at < events.length; at += BATCH) {
       if (at === restartAt) {
-        writer = new TimelineWriter(db, slotsAfter); // as a restarted server's: it reads the file's state afresh
+        writer = new TimelineWriter(db, { maxSlots: slotsAfter }); // as a restarted server's: it reads the file's state afresh
         maker = new StepMaker(currentAnchors(db));
       }
       writer.apply(maker.steps(events.slice(at, at + BATCH)));

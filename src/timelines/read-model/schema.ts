@@ -182,8 +182,8 @@ export function modeKindReader(db: Database.Database): () => Mode['kind'] {
 }
 
 export function modeOf(db: Database.Database): Mode {
-  const value = (key: string) => db.prepare<[string], string>('SELECT value FROM meta WHERE key = ?').pluck().get(key);
-  return value('indexed') === '1' ? { kind: 'indexed' } : { kind: 'bulk', bootId: value('boot_id') ?? '' };
+  if (modeKindReader(db)() === 'indexed') return { kind: 'indexed' };
+  return { kind: 'bulk', bootId: db.prepare<[], string>("SELECT value FROM meta WHERE key = 'boot_id'").pluck().get() ?? '' };
 }
 
 /** The schema version a file was built with; undefined for a file without one (empty or foreign). */

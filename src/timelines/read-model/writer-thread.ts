@@ -5,21 +5,17 @@
 import Database from 'better-sqlite3';
 import { workerData } from 'node:worker_threads';
 import { serveOnThread } from '../../threads';
-import { modeKindReader } from './schema';
 import { unpackSteps } from './steps';
 import { TimelineWriter } from './writer';
 import { prepareWriterConnection, type BatchForThread } from './writing';
 
 const { file } = workerData as { file: string };
 const db = new Database(file, { fileMustExist: true, timeout: 60_000 });
-const writer = new TimelineWriter(db);
-const modeNow = modeKindReader(db);
-let mode = prepareWriterConnection(db);
+// The main thread ends a bulk load between batches, on its own connection: the writer follows it.
+const writer = new TimelineWriter(db, { onModeChange: (mode) => prepareWriterConnection(db, mode) });
 
 serveOnThread<BatchForThread, true>(
   ({ after, steps }) => {
-    // The main thread ends a bulk load between batches, on its own connection: follow it.
-    if (mode !== modeNow()) mode = prepareWriterConnection(db);
     writer.apply(unpackSteps(steps), after);
     return true;
   },

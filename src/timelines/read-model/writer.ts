@@ -102,16 +102,24 @@ export class TimelineWriter {
   private lastVersion = 0n;
   private position: Position | undefined;
   /** Whether the file is bulk loaded (see schema.ts): asked before each batch, as a load ends between two. */
-  private bulk = true;
+  private bulk: boolean | undefined;
   /** Each record's current version while the file is bulk loaded (it has no index of them then). */
   private currentVersions: CurrentVersions | undefined;
   private readonly modeNow: () => Mode['kind'];
+  private readonly maxSlots: number;
+  private readonly onModeChange: ((kind: Mode['kind']) => void) | undefined;
 
-  /** `maxSlots`: how large the in-memory table of current versions may grow (tests make it small). */
+  /**
+   * `maxSlots`: how large the in-memory table of current versions may grow (tests make it small).
+   * `onModeChange`: told the file's mode at start and whenever it changes, before the next batch
+   * is applied (a connection of its own is set up per mode: writing.ts).
+   */
   constructor(
     private readonly db: Database.Database,
-    private readonly maxSlots = MAX_SLOTS,
+    options: { readonly maxSlots?: number; readonly onModeChange?: (kind: Mode['kind']) => void } = {},
   ) {
+    this.maxSlots = options.maxSlots ?? MAX_SLOTS;
+    this.onModeChange = options.onModeChange;
     this.sql = prepare(db);
     this.modeNow = modeKindReader(db);
     this.rows = groupedInserts(db);
@@ -135,9 +143,7 @@ export class TimelineWriter {
   apply(steps: readonly Step[], after: Position | undefined = this.position): void {
     if (steps.length === 0) return;
     if (after !== this.position) throw new Error(`a batch prepared after position ${after ?? 'none'} cannot follow the read models' checkpoint ${this.position ?? 'none'}`);
-    // The bulk load may have ended (the file's indexes, the versions' by record among them, were built) since the last batch.
-    this.bulk = this.modeNow() === 'bulk';
-    if (!this.bulk) this.currentVersions = undefined;
+    this.followMode();
     try {
       this.applyAll(steps);
     } catch (error) {
@@ -153,9 +159,21 @@ export class TimelineWriter {
     this.lastRecordedMs = this.sql.lastRecordedMs.get() ?? undefined;
     this.lastVersion = this.sql.lastVersion.get() ?? 0n;
     this.position = this.sql.checkpoint.get(PROJECTION);
-    this.bulk = this.modeNow() === 'bulk';
+    this.followMode();
     this.currentVersions = this.bulk && !this.sql.hasRecordIndex.get() ? this.currentVersionsInFile() : undefined;
     this.indexRecordsIfFull();
+  }
+
+  /**
+   * Reads the file's mode: the bulk load may have ended (the file's indexes, the versions' by
+   * record among them, were built, on another connection) since the last batch.
+   */
+  private followMode(): void {
+    const bulk = this.modeNow() === 'bulk';
+    if (bulk === this.bulk) return;
+    this.bulk = bulk;
+    if (!bulk) this.currentVersions = undefined;
+    this.onModeChange?.(bulk ? 'bulk' : 'indexed');
   }
 
   /** Each record's current version, read from a bulk-loaded file (a scan: at start, or after a rollback), until the table is full. */

@@ -7,7 +7,7 @@
 import type Database from 'better-sqlite3';
 import type { Position, StoredEvent } from '../../store/event-store';
 import { isBuilt, ThreadService } from '../../threads';
-import { modeOf, type Mode } from './schema';
+import type { Mode } from './schema';
 import { packSteps, StepMaker, type PackedSteps, type Step } from './steps';
 import { checkpointOf, currentAnchors, TimelineWriter } from './writer';
 
@@ -23,15 +23,14 @@ export type WriterPlacement = 'inline' | 'thread';
 export const defaultPlacement = (): WriterPlacement => (isBuilt(__dirname, 'writer-thread') ? 'thread' : 'inline');
 
 /** The settings of the connection that writes, per mode: a bulk load writes without syncing (see schema.ts). */
-export function prepareWriterConnection(db: Database.Database): Mode['kind'] {
-  const mode = modeOf(db).kind;
-  // A bulk load rewrites the random-order index pages of many records a batch: 16 MiB keeps them.
+export function prepareWriterConnection(db: Database.Database, mode: Mode['kind']): void {
+  // A bulk load whose current versions outgrew memory (current-versions.ts) rewrites the random-order
+  // pages of the file's index of them, many a batch: 16 MiB keeps them.
   // Live batches touch a few pages each, which the OS caches anyway, and the reads' connection
   // has a cache of its own: 4 MiB keeps the process's memory near what one connection took.
   db.pragma(mode === 'bulk' ? 'cache_size = -16384' : 'cache_size = -4096');
   db.pragma('wal_autocheckpoint = 10000'); // fewer, larger WAL checkpoints while catching up
   db.pragma(mode === 'bulk' ? 'synchronous = OFF' : 'synchronous = NORMAL');
-  return mode;
 }
 
 interface Committer {

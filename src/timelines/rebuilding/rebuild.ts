@@ -12,7 +12,7 @@ import { close, discard, openRebuild, promote, type ReadModels } from '../read-m
 import { Projector } from '../projector';
 import { BackgroundSync, finishBulkLoad } from '../read-model/bulk-load';
 import { claimReadModels } from '../read-model/keeper';
-import { modeOf } from '../read-model/schema';
+import { modeKindReader } from '../read-model/schema';
 
 export interface RebuildStatus {
   readonly state: 'running' | 'done' | 'failed';
@@ -182,7 +182,8 @@ function rebuildingProjector(
   models: ReadModels,
   { onProgress, bulkBudgetMs }: { onProgress?: (position: Position) => void; bulkBudgetMs?: number } = {},
 ): Projector {
-  const bulk = () => modeOf(models.db).kind === 'bulk';
+  const modeNow = modeKindReader(models.db);
+  const bulk = () => modeNow() === 'bulk';
   const sync = new BackgroundSync(models.file);
   return new Projector(store, models.writer, {
     bulk,
