@@ -4,8 +4,8 @@
 
 import Database from 'better-sqlite3';
 import { createServer } from 'node:http';
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { timeOrderedUuid } from '../src/recording/ids';
 
 const [dir, port] = process.argv.slice(2);
 const db = new Database(join(dir, 'baseline.sqlite'));
@@ -37,8 +37,9 @@ createServer((request, response) => {
       response.writeHead(400).end();
       return;
     }
-    const id = randomUUID();
-    const result = insert.run(randomUUID(), `commemoration-${id}`, 'VisitMade', JSON.stringify(body));
+    // The same kind of ids as annals makes, so neither side's index of ids is the cheaper.
+    const id = timeOrderedUuid();
+    const result = insert.run(timeOrderedUuid(), `commemoration-${id}`, 'VisitMade', JSON.stringify(body));
     response.writeHead(201, { 'content-type': 'application/json' });
     response.end(JSON.stringify({ recordId: id, revision: 0, position: String(result.lastInsertRowid) }));
   });

@@ -1,6 +1,6 @@
 // Who asks, when, and as part of what: carried on every command, written on every event.
 
-import { randomUUID } from 'node:crypto';
+import { timeOrderedUuid } from './ids';
 import { SCHEMA_VERSION, type EventMetadata } from '../domain/events';
 import type { EventToAppend } from '../store/event-store';
 import { eventIdFor, type Idempotency } from './idempotency';
@@ -21,7 +21,7 @@ export function toAppend(events: readonly { type: string; data: unknown }[], con
     ? { recordedBy, recordedAt, correlationId, causationId, schemaVersion: SCHEMA_VERSION, idempotencyKey: idempotency.key, requestDigest: idempotency.digest }
     : { recordedBy, recordedAt, correlationId, causationId, schemaVersion: SCHEMA_VERSION };
   return events.map((event, index) => ({
-    id: idempotency ? eventIdFor(idempotency, scope, index) : randomUUID(),
+    id: idempotency ? eventIdFor(idempotency, scope, index) : timeOrderedUuid(),
     type: event.type,
     data: event.data,
     metadata: metadata as unknown as Record<string, unknown>,

@@ -4,7 +4,7 @@
 
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandHandler, EventBus, type ICommandHandler } from '@nestjs/cqrs';
-import { randomUUID } from 'node:crypto';
+import { timeOrderedUuid } from './ids';
 import { recordStream, type Fact, type FactType, type RecordEvent } from '../domain/events';
 import { fail, ok, type Result } from '../domain/errors';
 import { foldRecord, initialRecordState, type RecordState } from '../../projections/record';
@@ -95,7 +95,7 @@ abstract class RecordShell {
 export class RecordFactHandler extends RecordShell implements ICommandHandler<RecordFactCommand, Result<Recorded>> {
   async execute({ factType, fact, context }: RecordFactCommand): Promise<Result<Recorded>> {
     // A keyed request always names the same record, so its retry finds the first answer there.
-    const recordId = context.idempotency ? recordIdForKey(context.idempotency.key) : randomUUID();
+    const recordId = context.idempotency ? recordIdForKey(context.idempotency.key) : timeOrderedUuid();
     let state = initialRecordState();
     if (context.idempotency) {
       const { events, state: current } = await this.load(recordId);

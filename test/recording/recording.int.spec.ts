@@ -27,6 +27,16 @@ describe('recording each fact', () => {
     ]);
   });
 
+  it('gives new records and their events time-ordered ids (UUIDv7), so the index of event ids grows at its end', async () => {
+    const first = await post('/api/records/visits', visit());
+    const second = await post('/api/records/visits', visit());
+    const [firstEvent] = await server.store.readStream(`commemoration-${first.body.recordId}`);
+    const [secondEvent] = await server.store.readStream(`commemoration-${second.body.recordId}`);
+    for (const id of [first.body.recordId, second.body.recordId, firstEvent.id, secondEvent.id]) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab]/);
+    expect(first.body.recordId.slice(0, 13) <= second.body.recordId.slice(0, 13)).toBe(true);
+    expect(firstEvent.id.slice(0, 13) <= secondEvent.id.slice(0, 13)).toBe(true);
+  });
+
   it('writes the metadata on every event', async () => {
     const created = await post('/api/records/visits', visit(), { 'x-correlation-id': 'import-42' });
     const events = await server.store.readStream(`commemoration-${created.body.recordId}`);
