@@ -5,7 +5,7 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
-import { modeOf, TIMELINE_INDEXES } from './schema';
+import { modeOf, TIMELINE_INDEXES, tuneConnection } from './schema';
 import type { ReadModels } from './files';
 
 // Plain JavaScript, run with `eval`, so that it needs no build step (the tests run the sources).
@@ -32,7 +32,7 @@ export async function finishBulkLoad(models: ReadModels): Promise<void> {
   // What synchronous=OFF left to the OS must be on disk before the file claims to be whole.
   for (const file of [models.file, `${models.file}-wal`]) syncFile(file);
   await inWorker(models.file);
-  models.db.pragma('synchronous = NORMAL');
+  tuneConnection(models.db, 'indexed', 'serves');
 }
 
 /** How often, at most, a bulk load hands what it wrote to the disk in the background. */

@@ -79,11 +79,27 @@ interface VersionRow {
 /**
  * An entry row (aliased `row`) is taken as of P when its version had begun (on the row) and had not
  * yet ended: no end at or before P, where a loaded file keeps ends, nor where a file still bulk
- * loading does (gathered once a query; a loaded file's is empty). Three parameters, each P.
+ * loading does (gathered once a query; a loaded file's is empty). P is the parameter `@at`.
  */
-const ENTRY_AT = (row: string) => `${row}.valid_from <= ?
-  AND NOT EXISTS (SELECT 1 FROM version_ends AS e WHERE e.id = ${row}.version AND e.valid_to <= ?)
-  AND ${row}.version NOT IN (SELECT id FROM pending_ends WHERE valid_to <= ?)`;
+const ENTRY_AT = (row: string) => `${row}.valid_from <= @at
+  AND NOT EXISTS (SELECT 1 FROM version_ends AS e WHERE e.id = ${row}.version AND e.valid_to <= @at)
+  AND ${row}.version NOT IN (SELECT id FROM pending_ends WHERE valid_to <= @at)`;
+/** A page of a country's timeline: the entries after the cursor's key, within the days and types asked. */
+interface CountryPageParams {
+  readonly country: string;
+  readonly afterDay: number;
+  readonly afterPosition: Position;
+  /** Day numbers: entries starting from `low` to `high` that last to `from` or later. */
+  readonly low: number;
+  readonly high: number;
+  readonly from: number;
+  /** A bit per record type asked for. */
+  readonly types: number;
+  /** A counterpart's JSON-quoted code, or null for any. */
+  readonly counterpart: string | null;
+  readonly at: Position;
+  readonly limit: number;
+}
 const VERSION_COLUMNS = 'id, predecessor, valid_from, rows, body';
 
 function prepare(db: Database.Database) {
@@ -94,22 +110,22 @@ function prepare(db: Database.Database) {
       .pluck()
       .safeIntegers(true),
     countryPage: db
-      .prepare<[string, number, bigint, number, number, number, number, string | null, string | null, bigint, bigint, bigint, number], PageRow>(
+      .prepare<[CountryPageParams], PageRow>(
         `SELECT ce.sort_day, ce.created_position, ce.roles, ce.counterparts, v.body
          FROM country_entries AS ce JOIN record_versions AS v ON v.id = ce.version
-         WHERE ce.country = ? AND (ce.sort_day, ce.created_position) > (?, ?)
-           AND ce.sort_day >= ? AND ce.sort_day <= ? AND ce.last_day >= ?
-           AND ((? >> ce.type) & 1) = 1
-           AND (? IS NULL OR instr(ce.counterparts, ?) > 0)
+         WHERE ce.country = @country AND (ce.sort_day, ce.created_position) > (@afterDay, @afterPosition)
+           AND ce.sort_day >= @low AND ce.sort_day <= @high AND ce.last_day >= @from
+           AND ((@types >> ce.type) & 1) = 1
+           AND (@counterpart IS NULL OR instr(ce.counterparts, @counterpart) > 0)
            AND ${ENTRY_AT('ce')}
          ORDER BY ce.sort_day, ce.created_position
-         LIMIT ?`,
+         LIMIT @limit`,
       )
       .safeIntegers(true),
     countryEntryAt: db
-      .prepare<[string, number, bigint, bigint, bigint, bigint], number>(
+      .prepare<[{ country: string; sortDay: number; createdPosition: bigint; at: Position }], number>(
         `SELECT 1 FROM country_entries AS ce
-         WHERE ce.country = ? AND ce.sort_day = ? AND ce.created_position = ? AND ${ENTRY_AT('ce')} LIMIT 1`,
+         WHERE ce.country = @country AND ce.sort_day = @sortDay AND ce.created_position = @createdPosition AND ${ENTRY_AT('ce')} LIMIT 1`,
       )
       .pluck(),
     anchorAt: db.prepare<[string, bigint, bigint], { revision: number; data: string }>(
@@ -118,13 +134,13 @@ function prepare(db: Database.Database) {
     currentAnchors: db.prepare<[], { revision: number; data: string }>(
       `SELECT revision, data FROM anchor_versions WHERE valid_to = ${END} ORDER BY anchor_id`,
     ),
-    anniversaries: db.prepare<[string, number, number, bigint, bigint, bigint], { years: number; roles: string; counterparts: string; body: string }>(
+    anniversaries: db.prepare<[{ anchorId: string; fewest: number; most: number; at: Position }], { years: number; roles: string; counterparts: string; body: string }>(
       `SELECT ae.years, ae.roles, ae.counterparts, v.body
        FROM anniversary_entries AS ae JOIN record_versions AS v ON v.id = ae.version
-       WHERE ae.anchor_id = ? AND ae.years BETWEEN ? AND ? AND ${ENTRY_AT('ae')}
+       WHERE ae.anchor_id = @anchorId AND ae.years BETWEEN @fewest AND @most AND ${ENTRY_AT('ae')}
        ORDER BY ae.years, ae.sort_day, ae.created_position`,
     ),
-    anniversaryCounts: db.prepare<[bigint, bigint, bigint], { anchor_id: string; years: number; sort_day: number; count: number }>(
+    anniversaryCounts: db.prepare<[{ at: Position }], { anchor_id: string; years: number; sort_day: number; count: number }>(
       `SELECT ae.anchor_id, ae.years, min(ae.sort_day) AS sort_day, count(*) AS count
        FROM anniversary_entries AS ae
        WHERE ${ENTRY_AT('ae')}
@@ -168,21 +184,18 @@ export class TimelineReader {
   countryPage(query: CountryPageQuery): CountryPage {
     const days = dayBounds(query.from, query.to);
     const counterpart = query.counterpart === undefined ? null : JSON.stringify(query.counterpart);
-    const rows = this.sql.countryPage.all(
-      query.country,
-      query.after?.sortDay ?? -1,
-      query.after?.createdPosition ?? -1n,
-      days.low,
-      days.high,
-      days.from,
-      typeMask(query.types),
+    const rows = this.sql.countryPage.all({
+      country: query.country,
+      afterDay: query.after?.sortDay ?? -1,
+      afterPosition: query.after?.createdPosition ?? -1n,
+      low: days.low,
+      high: days.high,
+      from: days.from,
+      types: typeMask(query.types),
       counterpart,
-      counterpart,
-      query.at,
-      query.at,
-      query.at,
-      query.limit + 1,
-    );
+      at: query.at,
+      limit: query.limit + 1,
+    });
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     return {
@@ -193,7 +206,7 @@ export class TimelineReader {
 
   /** Whether the country's timeline has an entry at that key as of `at`: how a cursor is checked. */
   hasCountryEntry(country: CountryCode, key: EntryKey, at: Position): boolean {
-    return this.sql.countryEntryAt.get(country, key.sortDay, key.createdPosition, at, at, at) !== undefined;
+    return this.sql.countryEntryAt.get({ country, sortDay: key.sortDay, createdPosition: key.createdPosition, at }) !== undefined;
   }
 
   anchorAt(anchorId: string, at: Position): AnchorVersion | undefined {
@@ -209,7 +222,7 @@ export class TimelineReader {
   /** The anchor's anniversaries that records mark as of `at` (one, given `years`), ascending. */
   anniversaries(anchorId: string, at: Position, years?: number): AnniversaryEntries[] {
     const groups: { years: number; entries: string[] }[] = [];
-    for (const row of this.sql.anniversaries.iterate(anchorId, years ?? 1, years ?? Number.MAX_SAFE_INTEGER, at, at, at)) {
+    for (const row of this.sql.anniversaries.iterate({ anchorId, fewest: years ?? 1, most: years ?? Number.MAX_SAFE_INTEGER, at })) {
       const group = groups[groups.length - 1];
       if (group?.years === row.years) group.entries.push(entryJson(row.body, row));
       else groups.push({ years: row.years, entries: [entryJson(row.body, row)] });
@@ -219,7 +232,7 @@ export class TimelineReader {
 
   /** How many records mark each anniversary of each anchor as of `at`, by anchor then years. */
   anniversaryCounts(at: Position): AnniversaryCountRow[] {
-    return this.sql.anniversaryCounts.all(at, at, at).map((row) => ({
+    return this.sql.anniversaryCounts.all({ at }).map((row) => ({
       anchorId: row.anchor_id,
       years: row.years,
       year: Math.floor(row.sort_day / 10_000),

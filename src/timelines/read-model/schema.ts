@@ -161,18 +161,31 @@ export type Mode = { readonly kind: 'bulk'; readonly bootId: string } | { readon
 /** Sets a connection up, creating the tables (and the mode) of a new file. */
 export function prepareSchema(db: Database.Database, bootId: string): Mode {
   db.pragma('journal_mode = WAL');
-  // Fewer, larger WAL checkpoints while catching up; reads are served from the WAL meanwhile.
-  db.pragma('wal_autocheckpoint = 10000');
-  db.pragma('cache_size = -16384'); // 16 MiB: the indexes' hot pages; the OS caches the rest
   db.exec(TABLES);
   const insert = db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)');
   insert.run('schema_version', String(SCHEMA_VERSION));
   insert.run('indexed', '0');
   insert.run('boot_id', bootId);
   const mode = modeOf(db);
-  // NORMAL in WAL: a power cut may lose the last commits, but their checkpoint goes with them.
-  db.pragma(mode.kind === 'bulk' ? 'synchronous = OFF' : 'synchronous = NORMAL');
+  tuneConnection(db, mode.kind, 'serves');
   return mode;
+}
+
+/**
+ * A connection's settings for its file's mode: `serves` for the one that answers reads (and,
+ * inline, writes too), `writes` for a writer's own on its thread.
+ */
+export function tuneConnection(db: Database.Database, mode: Mode['kind'], role: 'serves' | 'writes'): void {
+  // Fewer, larger WAL checkpoints while catching up; reads are served from the WAL meanwhile.
+  db.pragma('wal_autocheckpoint = 10000');
+  // 16 MiB holds the indexes' hot pages for reads, and for a bulk load whose current versions
+  // outgrew memory (current-versions.ts) the random-order pages of its index of them. A live
+  // writer touches a few pages a batch, which the OS caches anyway: 4 MiB keeps the process's
+  // memory near what one connection took.
+  db.pragma(role === 'writes' && mode === 'indexed' ? 'cache_size = -4096' : 'cache_size = -16384');
+  // NORMAL in WAL: a power cut may lose the last commits, but their checkpoint goes with them.
+  // A bulk load does not sync at all (see Mode).
+  db.pragma(mode === 'bulk' ? 'synchronous = OFF' : 'synchronous = NORMAL');
 }
 
 /** Reads the kind of a connection's file again and again, from one prepared statement (a writer asks before each batch). */

@@ -7,12 +7,13 @@ import { workerData } from 'node:worker_threads';
 import { serveOnThread } from '../../threads';
 import { unpackSteps } from './steps';
 import { TimelineWriter } from './writer';
-import { prepareWriterConnection, type BatchForThread } from './writing';
+import { tuneConnection } from './schema';
+import type { BatchForThread } from './writing';
 
 const { file } = workerData as { file: string };
 const db = new Database(file, { fileMustExist: true, timeout: 60_000 });
 // The main thread ends a bulk load between batches, on its own connection: the writer follows it.
-const writer = new TimelineWriter(db, { onModeChange: (mode) => prepareWriterConnection(db, mode) });
+const writer = new TimelineWriter(db, { onModeChange: (mode) => tuneConnection(db, mode, 'writes') });
 
 serveOnThread<BatchForThread, true>(
   ({ after, steps }) => {

@@ -7,7 +7,6 @@
 import type Database from 'better-sqlite3';
 import type { Position, StoredEvent } from '../../store/event-store';
 import { isBuilt, ThreadService } from '../../threads';
-import type { Mode } from './schema';
 import { packSteps, StepMaker, type PackedSteps, type Step } from './steps';
 import { checkpointOf, currentAnchors, TimelineWriter } from './writer';
 
@@ -21,17 +20,6 @@ export type WriterPlacement = 'inline' | 'thread';
 
 /** The build's writer runs on its thread; from sources (the tests) inline unless asked, as a thread would have to compile its sources first. */
 export const defaultPlacement = (): WriterPlacement => (isBuilt(__dirname, 'writer-thread') ? 'thread' : 'inline');
-
-/** The settings of the connection that writes, per mode: a bulk load writes without syncing (see schema.ts). */
-export function prepareWriterConnection(db: Database.Database, mode: Mode['kind']): void {
-  // A bulk load whose current versions outgrew memory (current-versions.ts) rewrites the random-order
-  // pages of the file's index of them, many a batch: 16 MiB keeps them.
-  // Live batches touch a few pages each, which the OS caches anyway, and the reads' connection
-  // has a cache of its own: 4 MiB keeps the process's memory near what one connection took.
-  db.pragma(mode === 'bulk' ? 'cache_size = -16384' : 'cache_size = -4096');
-  db.pragma('wal_autocheckpoint = 10000'); // fewer, larger WAL checkpoints while catching up
-  db.pragma(mode === 'bulk' ? 'synchronous = OFF' : 'synchronous = NORMAL');
-}
 
 interface Committer {
   /** `after`: the checkpoint the steps follow, which the file must be at when they are applied. */
