@@ -94,18 +94,16 @@ abstract class RecordShell {
 @CommandHandler(RecordFactCommand)
 export class RecordFactHandler extends RecordShell implements ICommandHandler<RecordFactCommand, Result<Recorded>> {
   async execute({ factType, fact, context }: RecordFactCommand): Promise<Result<Recorded>> {
-    // A keyed request always names the same record, so its retry finds the first answer there.
+    // A keyed request always names the same record and the same event ids. So the store itself
+    // recognises a retry: the port answers a re-append of the same ids as the first time,
+    // however the stream moved on since. Another request under the key finds the record taken
+    // and is answered in lostRace. Hence no read first: a new record's state is known, and
+    // reading a stream that is not there was a third of a keyed visit's time on the event loop.
     const recordId = context.idempotency ? recordIdForKey(context.idempotency.key) : timeOrderedUuid();
-    let state = initialRecordState();
-    if (context.idempotency) {
-      const { events, state: current } = await this.load(recordId);
-      const earlier = answerForRetry(recordId, events, context.idempotency);
-      if (earlier) return earlier;
-      state = current;
-    }
     const complete = withLists(fact);
     const definedAnchors = await this.anchors.definedAmong(complete.commemorates);
-    return this.appendDecided(recordId, { type: 'RecordFact', data: { recordId, factType, fact: complete, definedAnchors } }, state, context);
+    const command: RecordCommand = { type: 'RecordFact', data: { recordId, factType, fact: complete, definedAnchors } };
+    return this.appendDecided(recordId, command, initialRecordState(), context);
   }
 }
 

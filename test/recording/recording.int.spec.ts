@@ -115,6 +115,21 @@ describe('Idempotency-Key', () => {
     expect(await logLength(server.store)).toBe(before);
   });
 
+  it('answers a retry with the first answer after the record was corrected, and another body under the key with 422', async () => {
+    const headers = { 'idempotency-key': 'kh-retry-after-correction' };
+    const first = await post('/api/records/visits', visit(), headers);
+    const corrected = await post(`/api/records/${first.body.recordId}/corrections`, { expectedRevision: 0, changes: { summary: 'corrected' }, reason: 'a better report' });
+    expect(corrected.status).toBe(200);
+    const before = await logLength(server.store);
+    const retry = await post('/api/records/visits', visit(), headers);
+    expect(retry.status).toBe(201);
+    expect(retry.body).toEqual(first.body);
+    const reused = await post('/api/records/visits', { ...visit(), summary: 'another visit' }, headers);
+    expect(reused.status).toBe(422);
+    expect(await logLength(server.store)).toBe(before);
+    expect((await get(`/api/records/${first.body.recordId}`)).body).toMatchObject({ revision: 1, data: { summary: 'corrected' } });
+  });
+
   it('recognises concurrent retries of one request as one', async () => {
     const headers = { 'idempotency-key': 'burst-1' };
     const before = await logLength(server.store);
