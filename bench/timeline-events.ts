@@ -1,7 +1,7 @@
 // A log of timeline events at any size, written straight into an embedded store's file in large
 // group commits (as an import would, not over HTTP): anchors, records of every type (most
 // involving BUSY), corrections, retractions and a few anchor revisions, recorded TICK_MS apart
-// from START, with record ids as random-looking as real ones. Deterministic: the same count
+// from START, with record ids as random-looking as an import's. Deterministic: the same count
 // writes the same log. For the timelines' bench and tests.
 
 import { randomUUID } from 'node:crypto';
@@ -60,8 +60,9 @@ export async function writeTimelineLog(dir: string, count: number): Promise<Gene
           const n = Math.floor(next() * ANCHORS);
           group.push(store.append(`anchor-anchor-${n}`, [event('AnchorRevised', anchorData(n, 1944 + n))], 'any'));
         } else if (roll < 0.7 || records.length < 100) {
-          // A UUID, as the API and the import give: ids in creation order ('r1', 'r2', ...) would
-          // flatter the read models, whose lookups by record id then touch neighbouring pages.
+          // A UUID derived from a key, as an import gives: ids in creation order ('r1', 'r2', ...,
+          // or the API's time-ordered ones) would flatter the read models, whose lookups by record
+          // id then touch neighbouring pages.
           const id = recordIdForKey(`bench-${written}`);
           const type = pick(FACT_TYPES);
           records.push(id);

@@ -1,6 +1,7 @@
 // Each record's current version while a file is bulk loaded, kept in memory rather than in an
-// index of the file. Record ids are UUIDs, in no order: an index keyed by them takes a random
-// page for every record a batch creates or corrects, and each commit wrote those pages to the WAL
+// index of the file. Record ids may be in no order (an import derives them from keys; only the
+// API's new ones are time-ordered): an index keyed by them takes a random page for every record
+// a batch creates or corrects, and each commit wrote those pages to the WAL
 // again (at 1,000,000 events, half of all it wrote). Here a record id is two 32-bit hashes, and
 // its version a number: 16 bytes a slot in flat arrays, 16 MB for 700,000 records, where a Map of
 // UUID strings took about 60 MB. The file's own index is built once the load is done, or as soon

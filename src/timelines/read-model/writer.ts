@@ -112,7 +112,7 @@ export class TimelineWriter {
   /**
    * `maxSlots`: how large the in-memory table of current versions may grow (tests make it small).
    * `onModeChange`: told the file's mode at start and whenever it changes, before the next batch
-   * is applied (a connection of its own is set up per mode: writing.ts).
+   * is applied (a connection of its own is set up per mode: tuneConnection in schema.ts).
    */
   constructor(
     private readonly db: Database.Database,
