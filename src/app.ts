@@ -1,7 +1,8 @@
 // Builds the HTTP application: NestJS on Fastify with a 1 MiB body limit, JSON bodies only,
 // JSON logs with a request id on every line, metrics, and the OpenAPI document at /docs.
 // Errors Fastify raises while parsing reach the same exception filter as the rest (NestJS
-// routes Fastify's error handler to its filters).
+// routes Fastify's error handler to its filters). Closing, it lets the requests in flight be
+// answered, then closes their connections (http/closing.ts).
 
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -17,6 +18,7 @@ import { serveDashboard } from './web/serve-dashboard';
 import { createLogger, logResponse, REQUEST_ID_HEADER } from './operations/logging';
 import { Metrics } from './operations/metrics';
 import { describeInputClasses } from './recording/dto/described';
+import { drainOnClose } from './http/closing';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -26,6 +28,7 @@ export async function createApp(config: Config, store: EventStore, options: { qu
   const logger = createLogger(effective.logLevel);
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT,
+    return503OnClosing: false, // drainOnClose answers with a problem instead
     genReqId: requestId,
     loggerInstance: logger,
     // One line per request, written when it is answered (below), labelled with its id.
@@ -47,6 +50,7 @@ export async function createApp(config: Config, store: EventStore, options: { qu
     metrics.httpRequests.inc({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode });
     logResponse(request, reply);
   });
+  drainOnClose(fastify);
   describeInputClasses();
   SwaggerModule.setup('docs', app, SwaggerModule.createDocument(app, openApiInfo()));
   await serveDashboard(app);

@@ -1,12 +1,15 @@
-// Operating the server: metrics, logs without secrets, configuration refused at start-up,
-// and SIGTERM losing no acknowledged write.
+// Operating the server: metrics, closing without waiting on clients, logs without secrets,
+// configuration refused at start-up, and SIGTERM losing no acknowledged write.
 
 import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { connect, type Socket } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { visit } from '../support/bodies';
-import { call, startServer } from '../support/server';
+import { call, logLength, startServer, type TestServer } from '../support/server';
+import { DRAIN_MS } from '../../src/http/closing';
 import { BUILT_MAIN, isBuilt, startChildServer, writeAndSignal } from '../support/child-server';
 
 describe('GET /metrics', () => {
@@ -25,6 +28,73 @@ describe('GET /metrics', () => {
       expect(text).toContain('annals_sse_streams_open');
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe('closing the server', () => {
+  // Raw HTTP/1.1 over sockets, so that a request can be half sent when the close starts.
+  const visitBody = JSON.stringify({ ...visit(), commemorates: [] });
+  const headers = (body: string) => `POST /api/records/visits HTTP/1.1\r\nhost: annals\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n`;
+
+  /** A connection whose first bytes the server has read (and so is not idle to it). */
+  async function connectAndSend(server: TestServer, firstBytes: string): Promise<{ socket: Socket; received: () => string; closed: Promise<unknown> }> {
+    const accepted = once(server.app.getHttpServer(), 'connection');
+    const socket = connect(Number(new URL(server.url).port), '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk) => (received += chunk.toString()));
+    socket.on('error', () => undefined); // a connection cut by the server is what one test expects
+    const [serverSide] = (await accepted) as [Socket];
+    const read = once(serverSide, 'data'); // after the server's own reader, which comes first
+    socket.write(firstBytes);
+    await read;
+    return { socket, received: () => received, closed: once(socket, 'close') };
+  }
+
+  async function stoppedListening(server: TestServer): Promise<void> {
+    while (server.app.getHttpServer().listening) await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+
+  it('answers the request in flight, refuses with a 503 problem one that arrives meanwhile, and closes their connections at once', async () => {
+    const server = await startServer();
+    const inFlight = await connectAndSend(server, headers(visitBody) + visitBody.slice(0, 20));
+    const arriving = await connectAndSend(server, 'POST /api/records/visits HTTP/1.1\r\n');
+    const startedAt = Date.now();
+    const closing = server.close({ keepData: true });
+    await stoppedListening(server); // the app's own shutdown hooks come first
+    inFlight.socket.write(visitBody.slice(20));
+    arriving.socket.write(headers(visitBody).slice('POST /api/records/visits HTTP/1.1\r\n'.length) + visitBody);
+    await Promise.all([inFlight.closed, arriving.closed, closing]);
+    // Before the keep-alive timeout (72 s), and before the drain's deadline too: closed as answered.
+    expect(Date.now() - startedAt).toBeLessThan(DRAIN_MS);
+
+    expect(inFlight.received()).toMatch(/^HTTP\/1\.1 201 /);
+    const recordId = /"recordId":"([^"]+)"/.exec(inFlight.received())![1];
+    expect(arriving.received()).toMatch(/^HTTP\/1\.1 503 /);
+    expect(arriving.received()).toMatch(/\r\ncontent-type: application\/problem\+json/i);
+    expect(arriving.received()).toMatch(/\r\nconnection: close\r\n/i);
+    expect(arriving.received()).toContain('"status":503');
+
+    const reopened = await startServer({}, server.dataDir);
+    try {
+      expect((await call(reopened.url, 'GET', `/api/records/${recordId}`)).status).toBe(200);
+      expect(await logLength(reopened.store)).toBe(1); // the refused request appended nothing
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it(`cuts a connection whose request never finishes ${DRAIN_MS / 1000} s into the close, recording nothing`, async () => {
+    const server = await startServer();
+    const stuck = await connectAndSend(server, headers(visitBody) + visitBody.slice(0, 20));
+    await server.close({ keepData: true });
+    await stuck.closed;
+    expect(stuck.received()).toBe('');
+    const reopened = await startServer({}, server.dataDir);
+    try {
+      expect(await logLength(reopened.store)).toBe(0);
+    } finally {
+      await reopened.close();
     }
   });
 });
