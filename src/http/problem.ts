@@ -56,10 +56,10 @@ export function domainProblem(error: DomainError): Problem {
 const describeFieldErrors = (errors: readonly FieldError[]): string =>
   errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ');
 
-/** Thrown by the HTTP edge to answer with a problem; caught by the filter below. */
 /** A request that reached a server already stopping (on a connection opened before). */
 export const stoppingProblem = (): Problem => problem(503, 'stopping', 'Service unavailable', 'The server is stopping: retry in a moment');
 
+/** Thrown by the HTTP edge to answer with a problem; caught by the filter below. */
 export class ProblemException extends Error {
   constructor(readonly problem: Problem) {
     super(problem.detail);
