@@ -5,11 +5,9 @@ import { connect } from 'node:net';
 import { ANCHORS, visit, wreath } from '../support/bodies';
 import { call, startServer, type TestServer } from '../support/server';
 import { openSse, type SseClient } from '../support/sse';
+import { until } from '../support/until';
 
 let server: TestServer;
-const until = async (done: () => boolean, ms = 5000) => {
-  for (const deadline = Date.now() + ms; !done(); await new Promise((resolve) => setTimeout(resolve, 20))) if (Date.now() > deadline) throw new Error('timed out');
-};
 const post = (path: string, body: unknown) => call(server.url, 'POST', path, body);
 const entries = (client: SseClient) => client.messages.map((m) => ({ id: m.id, event: m.event, ...(JSON.parse(m.data) as { change: string; entry: { recordId: string; summary: string; revision: number } }) }));
 

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { visit } from '../support/bodies';
 import { call, logLength, startServer, type TestServer } from '../support/server';
+import { until } from '../support/until';
 import { DRAIN_MS } from '../../src/http/closing';
 import { BUILT_MAIN, isBuilt, startChildServer, writeAndSignal } from '../support/child-server';
 
@@ -51,17 +52,13 @@ describe('closing the server', () => {
     return { socket, received: () => received, closed: once(socket, 'close') };
   }
 
-  async function stoppedListening(server: TestServer): Promise<void> {
-    while (server.app.getHttpServer().listening) await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-
   it('answers the request in flight, refuses with a 503 problem one that arrives meanwhile, and closes their connections at once', async () => {
     const server = await startServer();
     const inFlight = await connectAndSend(server, headers(visitBody) + visitBody.slice(0, 20));
     const arriving = await connectAndSend(server, 'POST /api/records/visits HTTP/1.1\r\n');
     const startedAt = Date.now();
     const closing = server.close({ keepData: true });
-    await stoppedListening(server); // the app's own shutdown hooks come first
+    await until(() => !server.app.getHttpServer().listening, { what: 'the server closing' }); // the app's own shutdown hooks come first
     inFlight.socket.write(visitBody.slice(20));
     arriving.socket.write(headers(visitBody).slice('POST /api/records/visits HTTP/1.1\r\n'.length) + visitBody);
     await Promise.all([inFlight.closed, arriving.closed, closing]);

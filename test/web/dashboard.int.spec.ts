@@ -10,6 +10,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { SEED_RECORDS, seedEvents } from '../fixtures/seed-events';
 import { statement, visit, wreath } from '../support/bodies';
 import { call, startServer, type TestServer } from '../support/server';
+import { until } from '../support/until';
 import { SeedPoster, distinctMoment } from './seed-over-http';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -54,14 +55,6 @@ async function screenshot(page: Page, name: string, { timeline = true } = {}): P
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
 }
 
-/** Waits until the read model answers what the test is about to look at (projections are asynchronous). */
-async function until(what: string, holds: () => Promise<boolean>): Promise<void> {
-  for (const deadline = Date.now() + WAIT_MS; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 25))) {
-    if (await holds()) return;
-  }
-  throw new Error(`${what} did not happen within ${WAIT_MS} ms`);
-}
-
 /** The record ids of a country's whole timeline, read a page at a time as the dashboard does. */
 async function timelineIds(server: TestServer, code: string): Promise<string[]> {
   const ids: string[] = [];
@@ -94,7 +87,7 @@ inBrowser('the dashboard, in Chromium', () => {
     beforeCorrection = await distinctMoment();
     await seed.post(events.filter((event) => event.type === 'RecordCorrected'));
     laterRecordId = (await call(server.url, 'POST', '/api/records/statements', statement())).body.recordId;
-    await until('the KP timeline catching up', async () => (await timelineIds(server, 'KP')).includes(laterRecordId));
+    await until(async () => (await timelineIds(server, 'KP')).includes(laterRecordId), { ms: WAIT_MS, what: 'the KP timeline catching up' });
 
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
     context = await browser.newContext({ viewport: { width: 1440, height: 1100 }, locale: 'en-GB', timezoneId: 'Europe/London' });
@@ -320,7 +313,7 @@ inBrowser('the dashboard, in Chromium', () => {
       const batch = await Promise.all(bodies.slice(i, i + 20).map((body) => call(server.url, 'POST', '/api/records/visits', body)));
       expect(batch.every((answer) => answer.status === 201)).toBe(true);
     }
-    await until('the FR timeline catching up', async () => (await timelineIds(server, 'FR')).length === 1000);
+    await until(async () => (await timelineIds(server, 'FR')).length === 1000, { ms: WAIT_MS, what: 'the FR timeline catching up' });
 
     const started = Date.now();
     await open(page, server, '/?country=FR');
